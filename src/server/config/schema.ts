@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** The seed's default tokens, kept so its curl examples work as written on a fresh clone. */
+export const DEFAULT_BUSINESS_TOKEN = 'your-business-token';
+export const DEFAULT_ADMIN_TOKEN = 'your-admin-token';
+
+const tokenEntry = z.union(
+  [
+    z.string().min(1, 'a token must not be empty'),
+    z.strictObject({
+      token: z.string().min(1, 'a token must not be empty'),
+      label: z.string().min(1).optional(),
+    }),
+  ],
+  { error: 'expected a token string or { "token": "...", "label": "..." }' },
+);
+
+const DURATION = /^\s*(\d+)\s*(second|minute|hour|day|week)s?\s*$/i;
+const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)\s*$/i;
+
+const duration = z.string().regex(DURATION, 'expected a duration such as "30 days", "12 hours" or "1 week"');
+const rotation = z
+  .string()
+  .refine(
+    (value) => DURATION.test(value) || SIZE.test(value),
+    'expected a period such as "1 day" or "1 hour", or a size such as "100 MB"',
+  );
+
+export const loggingSchema = z.strictObject({
+  enableRequestLogging: z.boolean().default(true),
+  logToFile: z.boolean().default(true),
+  logRequestBody: z.boolean().default(true),
+  logResponseData: z.boolean().default(false),
+  logMaxBodySize: z.number().int().min(0).default(1000),
+  logFilePath: z.string().min(1).default('logs/api_{date}.log'),
+  logRotation: rotation.default('1 day'),
+  logRetention: duration.default('30 days'),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8000),
+  validTokens: z.array(tokenEntry).default([DEFAULT_BUSINESS_TOKEN]),
+  adminTokens: z.array(tokenEntry).default([DEFAULT_ADMIN_TOKEN]),
+  hotReload: z.boolean().default(true),
+  debug: z.boolean().default(true),
+  apisDir: z.string().min(1).default('apis'),
+  functionTimeoutMs: z.number().int().positive().default(30_000),
+  maxBodyBytes: z.number().int().positive().default(1_048_576),
+  logging: loggingSchema.prefault({}),
+});
+
+export type ConfigFile = z.input<typeof configSchema>;
+export type TokenEntry = z.output<typeof tokenEntry>;
+
+/** The validated config, with paths made absolute against the config file's folder. */
+export type Config = z.output<typeof configSchema> & {
+  /** Absolute path of the config file, or undefined when running on defaults. */
+  configPath?: string;
+  /** The folder relative paths resolve against. */
+  baseDir: string;
+};

@@ -1,0 +1,22 @@
+import type { Request, Response } from 'express';
+import type { StatusPage } from '../../shared/contract.js';
+import type { RuntimeContext } from './context.js';
+import { writeJson } from './envelope.js';
+
+/** `GET /`: the public status page, as the original's. */
+export function statusHandler(runtime: RuntimeContext) {
+  return (_req: Request, res: Response): void => {
+    const { config, generation } = runtime.state();
+    const page: StatusPage = {
+      status: 'running',
+      name: 'api-deploy',
+      version: runtime.version,
+      uptime: Math.round((Date.now() - runtime.startedAt) / 100) / 10,
+      hotReload: config.hotReload,
+      generation: generation.id,
+      endpoints: generation.endpoints,
+      failedModules: [...generation.failures.values()],
+    };
+    writeJson(res, 200, JSON.stringify(page));
+  };
+}

@@ -1,0 +1,68 @@
+import { createRequire, SourceMap } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+import * as zod from 'zod';
+import * as publicApi from '../public.js';
+import type { CompiledModule } from './compile.js';
+
+/** Where an error thrown while a module loads points to in the user's own source. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export class ModuleLoadError extends Error {
+  constructor(
+    message: string,
+    readonly location?: SourceLocation,
+  ) {
+    super(message);
+    this.name = 'ModuleLoadError';
+  }
+}
+
+/**
+ * Runs a compiled module and returns its exports. `api-deploy` and `zod` resolve to the
+ * runtime's own copies (one zod for user schemas and the runtime's JSON Schema conversion);
+ * other packages resolve from the APIs folder as Node would resolve them.
+ */
+export function evaluateModule(compiled: CompiledModule, apisDir: string): Record<string, unknown> {
+  const projectRequire = createRequire(path.join(apisDir, '__api-deploy__.js'));
+  const userRequire = (id: string): unknown => {
+    if (id === 'api-deploy') return publicApi;
+    if (id === 'zod' || id === 'zod/v4') return zod;
+    return projectRequire(id);
+  };
+  const module = { exports: {} as Record<string, unknown> };
+  try {
+    const run = vm.compileFunction(
+      compiled.code,
+      ['exports', 'require', 'module', '__filename', '__dirname'],
+      {
+        filename: compiled.filename,
+      },
+    );
+    run(module.exports, userRequire, module, compiled.filename, apisDir);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${String(error)}`;
+    throw new ModuleLoadError(message, locate(error, compiled));
+  }
+  return module.exports;
+}
+
+/** Maps the first stack frame inside the compiled bundle back to the user's file and line. */
+export function locate(error: unknown, compiled: CompiledModule): SourceLocation | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const escaped = compiled.filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const frame = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(stack);
+  if (!frame) return undefined;
+  const map = new SourceMap(JSON.parse(compiled.map));
+  const entry = map.findEntry(Number(frame[1]) - 1, Number(frame[2]) - 1);
+  if (!('originalSource' in entry) || !entry.originalSource) return undefined;
+  return {
+    file: path.resolve(path.dirname(compiled.filename), entry.originalSource),
+    line: entry.originalLine + 1,
+    column: entry.originalColumn + 1,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * What user modules get from `import { apiFunction, ApiError } from 'api-deploy'`.
+ *
+ * Kept free of runtime dependencies: the loader hands this very module to user code, and a
+ * function is recognised by a registered symbol, so a second copy of this file (in a worker, in a
+ * test) marks functions the runtime still recognises.
+ */
+import type { z } from 'zod';
+
+export const API_FUNCTION = Symbol.for('api-deploy.apiFunction');
+const API_ERROR = Symbol.for('api-deploy.ApiError');
+
+export interface ApiFunctionOptions {
+  /** A zod object describing the body; the parsed value is the function's single argument. */
+  params?: z.ZodType;
+  /** Time limit for one call, in milliseconds; overrides the config's `functionTimeoutMs`. */
+  timeoutMs?: number;
+}
+
+export interface ApiFunctionMeta {
+  fn: (...args: never[]) => unknown;
+  options: ApiFunctionOptions;
+}
+
+export type ApiFunction<F> = F & { readonly [API_FUNCTION]: ApiFunctionMeta };
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- a user's function takes whatever it declares */
+/**
+ * Marks a function as an endpoint: `export const hello = apiFunction((name: string) => ...)`
+ * answers `POST /{module}/hello`. Parameters are read from the signature, or given as a zod
+ * object: `apiFunction({ params: z.object({...}) }, (p) => ...)`.
+ */
+export function apiFunction<F extends (...args: any[]) => unknown>(fn: F): ApiFunction<F>;
+export function apiFunction<S extends z.ZodType, R>(
+  options: ApiFunctionOptions & { params: S },
+  fn: (params: z.output<S>) => R,
+): ApiFunction<(params: z.input<S>) => R>;
+export function apiFunction<F extends (...args: any[]) => unknown>(
+  options: ApiFunctionOptions,
+  fn: F,
+): ApiFunction<F>;
+export function apiFunction(
+  optionsOrFn: ApiFunctionOptions | ((...args: any[]) => unknown),
+  maybeFn?: (...args: any[]) => unknown,
+): unknown {
+  const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
+  const options = typeof optionsOrFn === 'function' ? {} : optionsOrFn;
+  if (typeof fn !== 'function') {
+    throw new TypeError('apiFunction(...) needs a function: apiFunction(fn) or apiFunction(options, fn)');
+  }
+  // A wrapper rather than the function itself, so one function can be exported twice with
+  // different options. It stays callable from other modules and from tests.
+  const wrapped = (...args: any[]) => fn(...args);
+  Object.defineProperty(wrapped, API_FUNCTION, { value: { fn, options } satisfies ApiFunctionMeta });
+  Object.defineProperty(wrapped, 'name', { value: fn.name || 'apiFunction' });
+  return wrapped;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export function isApiFunction(value: unknown): value is ApiFunction<(...args: never[]) => unknown> {
+  return typeof value === 'function' && API_FUNCTION in value;
+}
+
+/**
+ * Throw this from an API function to answer with your own status and code, e.g.
+ * `throw new ApiError('Out of stock', { status: 409, code: 'OUT_OF_STOCK' })`. Unlike other
+ * errors its message is always sent, debug mode or not.
+ */
+export class ApiError extends Error {
+  readonly [API_ERROR] = true;
+  readonly status: number;
+  readonly code: string;
+  constructor(message: string, options: { status?: number; code?: string } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = options.status ?? 400;
+    this.code = options.code ?? 'API_ERROR';
+  }
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  return value instanceof Error && API_ERROR in value;
+}
