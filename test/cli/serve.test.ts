@@ -63,7 +63,7 @@ describe('npm run serve', () => {
     ]);
     const url = await serverUrl(run);
     expect(url).toBe(`http://127.0.0.1:${port}`);
-    const status = await (await fetch(url)).json();
+    const status = (await (await fetch(url)).json()) as { endpoints: { path: string }[] };
     expect(status.endpoints.map((endpoint: { path: string }) => endpoint.path)).toEqual(['/slow/wait']);
 
     const byEnv = start([], {
