@@ -10,6 +10,8 @@ export interface CompiledModule {
   inputs: string[];
   /** The virtual file name the code is evaluated under; stack frames name it. */
   filename: string;
+  /** Absolute path of the module's own file (the entry point). */
+  source: string;
 }
 
 export class CompileError extends Error {
@@ -52,7 +54,7 @@ export async function compileModule(file: string, apisDir: string): Promise<Comp
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.includes('node_modules/'))
     .map((input) => path.resolve(apisDir, input));
-  return { code, map, inputs, filename: outfile };
+  return { code, map, inputs, filename: outfile, source: file };
 }
 
 function toLoadError(message: Message, apisDir: string): Omit<LoadError, 'module'> {

@@ -89,13 +89,15 @@ function zodEndpoint(
   }
   // Like signature-style functions, refuse unknown keys unless the schema says otherwise
   // (.passthrough()/.loose() or .catchall(...) set a catchall).
-  const schema = params._zod.def.catchall === undefined ? params.strict() : params;
+  // .strict() makes a copy, and zod keeps descriptions per instance: carry it over.
+  const described = params.description;
+  const strict = params._zod.def.catchall === undefined ? params.strict() : params;
+  const schema = described && strict !== params ? strict.describe(described) : strict;
   return {
     info: {
       ...base,
       description:
-        schema.description ??
-        (signature && !isSignatureProblem(signature) ? signature.description : undefined),
+        described ?? (signature && !isSignatureProblem(signature) ? signature.description : undefined),
       style: 'zod',
       params: toJsonSchema(schema),
     },

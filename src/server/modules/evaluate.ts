@@ -43,7 +43,7 @@ export function evaluateModule(compiled: CompiledModule, apisDir: string): Recor
         filename: compiled.filename,
       },
     );
-    run(module.exports, userRequire, module, compiled.filename, apisDir);
+    run(module.exports, userRequire, module, compiled.filename, path.dirname(compiled.source));
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${String(error)}`;
     throw new ModuleLoadError(message, locate(error, compiled));

@@ -15,27 +15,38 @@ import { readSignatures } from './signature.js';
  */
 export async function loadGeneration(apisDir: string, previous: Generation): Promise<Generation> {
   const files = await discoverModules(apisDir);
-  const results = await Promise.all(files.map((file) => loadModule(file, apisDir)));
+  const clashes = clashingModules(files);
+  const results = await Promise.all(
+    files.filter((file) => !clashes.has(file.module)).map((file) => loadModule(file, apisDir)),
+  );
   const modules = new Map<string, LoadedModule>();
-  const failures = new Map<string, LoadError>();
+  const failures = new Map<string, LoadError>(clashes);
   for (const result of results) {
-    if ('error' in result) {
-      if (failures.has(result.error.module) || modules.has(result.error.module)) continue;
-      failures.set(result.error.module, result.error);
-      const lastGood = previous.modules.get(result.error.module);
-      if (lastGood) modules.set(lastGood.module, lastGood);
-    } else if (modules.has(result.module) || failures.has(result.module)) {
-      const first = modules.get(result.module)!;
-      failures.set(result.module, {
-        module: result.module,
-        file: result.relativeFile,
-        message: `two files define module "${result.module}": ${first.relativeFile} and ${result.relativeFile}; rename one`,
-      });
-    } else {
-      modules.set(result.module, result);
-    }
+    if ('error' in result) failures.set(result.error.module, result.error);
+    else modules.set(result.module, result);
+  }
+  for (const module of failures.keys()) {
+    const lastGood = previous.modules.get(module);
+    if (lastGood) modules.set(module, lastGood);
   }
   return new Generation(previous.id + 1, modules, failures);
+}
+
+/** Modules defined by more than one file (`x.ts` beside `x.js`): neither is loaded. */
+function clashingModules(files: ModuleFile[]): Map<string, LoadError> {
+  const byModule = new Map<string, ModuleFile[]>();
+  for (const file of files) byModule.set(file.module, [...(byModule.get(file.module) ?? []), file]);
+  const clashes = new Map<string, LoadError>();
+  for (const [module, group] of byModule) {
+    if (group.length < 2) continue;
+    const names = group.map((file) => file.relativeFile);
+    clashes.set(module, {
+      module,
+      file: names[0]!,
+      message: `${names.join(' and ')} both define module "${module}"; rename or remove one`,
+    });
+  }
+  return clashes;
 }
 
 async function loadModule(file: ModuleFile, apisDir: string): Promise<LoadedModule | { error: LoadError }> {
