@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'logs', 'test-results', 'test/fixtures/**/broken*'] },
+  { ignores: ['node_modules', 'out', 'dist', 'logs', 'test-results', '.tmp', 'test/fixtures/**/broken*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,37 +1,47 @@
 import { EventEmitter } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
-import type { ReloadResult } from '../shared/contract.js';
+import type { LoadError, ReloadResult } from '../shared/contract.js';
 import { TokenStore } from './auth/tokens.js';
 import { ConfigError, loadConfig, type ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { defaultWorkerFile, type PoolOptions } from './exec/pool.js';
 import { createApp } from './http/app.js';
 import type { ReloadConfigResult, RuntimeContext, RuntimeState } from './http/context.js';
 import { HttpError } from './http/errors.js';
+import { listen, type Listening } from './http/listen.js';
 import { createLogger, type Logger } from './logs/logger.js';
+import { BuildCache } from './modules/build.js';
 import { loadGeneration } from './modules/loader.js';
 import { Generation } from './modules/registry.js';
+import { watchModules } from './modules/watcher.js';
 import { VERSION } from './version.js';
 
 export type { Config } from './config/schema.js';
 export type { ReloadConfigResult } from './http/context.js';
+export { StartError } from './http/listen.js';
 
 export interface RuntimeOptions {
   config: Config;
   /** Where `reloadConfig()` reads the config again; without it, reload-config keeps the config. */
   source?: ConfigSource;
   logger?: Logger;
+  /** The built worker script; found beside the bundle, or in out/server, by default. */
+  workerFile?: string;
+  /** How long loading every module may take before the one loading is declared hung. */
+  loadTimeoutMs?: number;
 }
 
 export interface RuntimeEvents {
+  /** A reload finished: a new registry generation serves. */
   reloaded: [ReloadResult];
+  /** A module's latest version failed to build or load (it keeps serving its last good one, if any). */
+  loadError: [LoadError];
   configChanged: [ReloadConfigResult];
 }
 
 export interface Runtime {
-  /** Loads the modules and listens; resolves to the URL it serves on. */
+  /** Loads the modules, listens, and starts watching; resolves to the URL it serves on. */
   start(): Promise<string>;
-  /** Stops accepting connections, lets requests in flight finish, then resolves. */
+  /** Stops accepting connections, lets requests in flight finish, ends the workers. */
   stop(): Promise<void>;
   reload(): Promise<ReloadResult>;
   reloadConfig(): Promise<ReloadConfigResult>;
@@ -41,36 +51,56 @@ export interface Runtime {
   readonly events: EventEmitter<RuntimeEvents>;
 }
 
-/** A start-up failure with a message fit to print as one line (a port in use, say). */
-export class StartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartError';
-  }
-}
-
+/** Config keys that take effect only when the server is started again. */
 const RESTART_KEYS = ['host', 'port'] as const;
+/** Config keys that change how modules are loaded or run: a change reloads them. */
+const RELOAD_KEYS = ['apisDir', 'workers', 'maxWorkers', 'workerMemoryMb'] as const;
+const LOAD_TIMEOUT_MS = 10_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const logger = options.logger ?? createLogger();
   const events = new EventEmitter<RuntimeEvents>();
+  const workerFile = options.workerFile ?? defaultWorkerFile();
+  const builds = new BuildCache();
   let state: RuntimeState = {
     config: options.config,
     tokens: TokenStore.fromConfig(options.config),
     generation: Generation.empty(),
   };
-  let server: http.Server | undefined;
-  let url: string | undefined;
+  let listening: Listening | undefined;
+  let watcher: ReturnType<typeof watchModules> | undefined;
   let reloads: Promise<unknown> = Promise.resolve();
-  const inFlight = new Set<http.ServerResponse>();
+  let stopped = false;
+
+  const poolOptions = (config: Config): PoolOptions => ({
+    workerFile,
+    apisDir: config.apisDir,
+    threads: config.workers,
+    maxThreads: config.maxWorkers,
+    memoryMb: config.workerMemoryMb,
+    loadTimeoutMs: options.loadTimeoutMs ?? LOAD_TIMEOUT_MS,
+  });
 
   async function loadOnce(): Promise<ReloadResult> {
     const started = performance.now();
-    const generation = await loadGeneration(state.config.apisDir, state.generation);
+    const { config } = state;
+    const previous = state.generation;
+    const generation = await loadGeneration(
+      { apisDir: config.apisDir, pool: poolOptions(config) },
+      previous,
+      builds,
+    );
+    if (stopped) {
+      await generation.pool?.close();
+      throw new Error('the runtime has stopped');
+    }
     state = { ...state, generation }; // the atomic swap: one assignment
+    previous.pool?.retire(); // its calls in progress finish on its own code, then its workers end
     const failed = [...generation.failures.values()];
     const result: ReloadResult = {
-      message: `Loaded ${generation.modules.size} module(s) with ${generation.endpoints.length} endpoint(s)${failed.length ? `; ${failed.length} module(s) failed` : ''}`,
+      message:
+        `Loaded ${generation.modules.size} module(s) with ${generation.endpoints.length} endpoint(s)` +
+        (failed.length ? `; ${failed.length} module(s) failed` : ''),
       generation: generation.id,
       modules: generation.modules.size,
       endpoints: generation.endpoints.length,
@@ -78,11 +108,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       durationMs: Math.round(performance.now() - started),
     };
     logger.info({ kind: 'system', event: 'reload', ...result }, result.message);
-    for (const failure of failed)
+    for (const failure of failed) {
       logger.warn(
         { kind: 'system', event: 'load-error', ...failure },
         `module ${failure.module} failed to load`,
       );
+      events.emit('loadError', failure);
+    }
     events.emit('reloaded', result);
     return result;
   }
@@ -94,20 +126,30 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return next;
   }
 
+  async function watch(): Promise<void> {
+    await watcher?.close();
+    watcher = undefined;
+    const { config } = state;
+    if (!config.hotReload || stopped) return;
+    watcher = watchModules(config.apisDir, (changed) => {
+      logger.debug({ kind: 'system', event: 'files-changed', changed }, 'files changed');
+      reload().catch((error: unknown) => logger.error({ kind: 'error', err: error }, 'hot reload failed'));
+    });
+    await watcher.ready;
+  }
+
   async function reloadConfig(): Promise<ReloadConfigResult> {
     if (!options.source) return { message: 'No config file to reload', changed: [], restartRequired: [] };
     let next: Config;
     try {
       next = loadConfig(options.source);
     } catch (error) {
-      if (error instanceof ConfigError) {
-        throw new HttpError(
-          'INVALID_CONFIG',
-          `Config not reloaded, the running one is kept: ${error.message}`,
-          [{ path: error.key ?? '', message: error.message }],
-        );
-      }
-      throw error;
+      if (!(error instanceof ConfigError)) throw error;
+      throw new HttpError(
+        'INVALID_CONFIG',
+        `Config not reloaded, the running one is kept: ${error.message}`,
+        [{ path: error.key ?? '', message: error.message }],
+      );
     }
     const previous = state.config;
     const changed = (Object.keys(next) as (keyof Config)[]).filter(
@@ -126,7 +168,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       changed,
       restartRequired: [...restartRequired],
     };
-    if (changed.includes('apisDir')) result.reload = await reload();
+    if (RELOAD_KEYS.some((key) => changed.includes(key))) result.reload = await reload();
+    if (changed.includes('hotReload') || changed.includes('apisDir')) await watch();
     logger.info({ kind: 'system', event: 'config-reload', changed, restartRequired }, result.message);
     events.emit('configChanged', result);
     return result;
@@ -142,40 +185,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   async function start(): Promise<string> {
-    if (server) throw new Error('the runtime is already started');
+    if (listening) throw new Error('the runtime is already started');
     await reload();
-    const app = createApp(context);
     const { host, port } = state.config;
-    server = http.createServer(app);
-    server.on('request', (_req, res: http.ServerResponse) => {
-      inFlight.add(res);
-      res.once('close', () => inFlight.delete(res));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', (error: NodeJS.ErrnoException) => {
-        server = undefined;
-        reject(listenError(error, host, port));
-      });
-      server!.listen(port, host, () => resolve());
-    });
-    const address = server.address() as AddressInfo;
-    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    url = `http://${shownHost}:${address.port}`;
-    logger.info({ kind: 'system', event: 'start', url, version: VERSION }, `listening on ${url}`);
-    return url;
+    try {
+      listening = await listen(createApp(context), host, port);
+    } catch (error) {
+      await state.generation.pool?.close();
+      throw error;
+    }
+    await watch();
+    logger.info(
+      { kind: 'system', event: 'start', url: listening.url, version: VERSION },
+      `listening on ${listening.url}`,
+    );
+    return listening.url;
   }
 
   async function stop(): Promise<void> {
-    const closing = server;
-    if (!closing) return;
-    server = undefined;
-    logger.info({ kind: 'system', event: 'stop', inFlight: inFlight.size }, 'stopping');
-    const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
-    closing.closeIdleConnections();
-    // Keep-alive sockets of requests still running are closed as soon as each answer is sent.
-    for (const res of inFlight) res.once('finish', () => closing.closeIdleConnections());
-    await closed;
+    if (stopped) return;
+    stopped = true;
+    logger.info({ kind: 'system', event: 'stop', inFlight: listening?.inFlight ?? 0 }, 'stopping');
+    await watcher?.close();
+    await listening?.close();
     await reloads;
+    await state.generation.pool?.close();
     logger.info({ kind: 'system', event: 'stopped' }, 'stopped');
     logger.flush();
   }
@@ -186,7 +220,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     reload,
     reloadConfig,
     get url() {
-      return url;
+      return listening?.url;
     },
     get config() {
       return state.config;
@@ -196,21 +230,4 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     events,
   };
-}
-
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
-  if (error.code === 'EADDRINUSE') {
-    return new StartError(
-      `port ${port} on ${host} is already in use; stop the program using it, or choose another port with --port or "port" in the config`,
-    );
-  }
-  if (error.code === 'EACCES') {
-    return new StartError(
-      `not allowed to listen on ${host}:${port}; ports below 1024 need privileges, choose another with --port`,
-    );
-  }
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-    return new StartError(`cannot listen on host "${host}": no such address on this machine`);
-  }
-  return error;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, resolveConfigSource } from '../../src/server/config/load.js';
-import { createRuntime, type Runtime } from '../../src/server/index.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/server/index.js';
 import { silentLogger } from '../../src/server/logs/logger.js';
 
 export const BUSINESS = 'test-business-token';
@@ -39,6 +39,8 @@ export async function makeWorkspace(
     port: 0,
     validTokens: [BUSINESS],
     adminTokens: [{ token: ADMIN, label: 'test admin' }],
+    // Tests reload explicitly unless they test the watcher.
+    hotReload: false,
     ...config,
   };
   await writeFile(path.join(dir, 'api-deploy.config.json'), JSON.stringify(fullConfig, null, 2));
@@ -54,10 +56,11 @@ export async function makeWorkspace(
 export async function startServer(
   files: Record<string, string>,
   config: Record<string, unknown> = {},
+  options: Omit<RuntimeOptions, 'config' | 'source'> = {},
 ): Promise<TestServer> {
   const dir = await makeWorkspace(files, config);
   const source = resolveConfigSource({ config: path.join(dir, 'api-deploy.config.json') }, {});
-  const runtime = createRuntime({ config: loadConfig(source), source, logger: silentLogger() });
+  const runtime = createRuntime({ config: loadConfig(source), source, logger: silentLogger(), ...options });
   const url = await runtime.start();
   const call = async (
     method: string,

@@ -213,7 +213,7 @@ describe('the status page', () => {
   it('lists status, version, uptime, endpoints with schemas, and failed modules', async () => {
     const answer = await server.get('/');
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ status: 'running', name: 'api-deploy', hotReload: true });
+    expect(answer.json).toMatchObject({ status: 'running', name: 'api-deploy', hotReload: false });
     expect(answer.json.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(typeof answer.json.uptime).toBe('number');
     const add = answer.json.endpoints.find((endpoint: { path: string }) => endpoint.path === '/math/add');

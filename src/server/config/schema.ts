@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** The seed's default tokens, kept so its curl examples work as written on a fresh clone. */
@@ -47,6 +48,22 @@ export const configSchema = z.strictObject({
   debug: z.boolean().default(true),
   apisDir: z.string().min(1).default('apis'),
   functionTimeoutMs: z.number().int().positive().default(30_000),
+  /** Workers kept running for API functions; by default one per CPU core. */
+  workers: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.max(1, availableParallelism())),
+  /** Workers at most when calls queue up (each runs one call at a time). */
+  maxWorkers: z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(() => Math.max(4, 4 * availableParallelism())),
+  /** Heap limit of one worker, in MB; a function that needs more fails with 500. */
+  workerMemoryMb: z.number().int().min(16).default(512),
   maxBodyBytes: z.number().int().positive().default(1_048_576),
   logging: loggingSchema.prefault({}),
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { FunctionFailure } from '../exec/invoke.js';
+import { CallError } from '../exec/pool.js';
 import { adminRouter } from './admin.js';
 import { businessHandler } from './business.js';
 import type { RuntimeContext } from './context.js';
@@ -62,9 +62,9 @@ function errorHandler(runtime: RuntimeContext) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const endpoint = endpointOf(req);
     const httpError = toHttpError(error, runtime.state().config.debug);
-    if (error instanceof FunctionFailure) {
+    if (error instanceof CallError && !error.failure.expose) {
       runtime.logger.error(
-        { kind: 'error', requestId: res.locals.requestId, endpoint, err: error.original ?? error },
+        { kind: 'error', requestId: res.locals.requestId, endpoint, stack: error.failure.stack },
         error.message,
       );
     } else if (httpError.code === 'INTERNAL_ERROR') {
@@ -82,6 +82,10 @@ function errorHandler(runtime: RuntimeContext) {
 }
 
 function toHttpError(error: unknown, debug: boolean): HttpError {
+  // A function's own error message reaches the caller in debug mode only; never its stack.
+  if (error instanceof CallError && !error.failure.expose && !debug) {
+    return new HttpError('FUNCTION_ERROR', 'The function failed; the server log has the details');
+  }
   if (error instanceof HttpError) return error;
   const type = (error as BodyParserError | undefined)?.type;
   if (type === 'entity.too.large') {

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import { presentedToken, requireToken } from '../auth/authenticate.js';
-import { invoke } from '../exec/invoke.js';
 import { validationError } from '../modules/validation.js';
 import type { RuntimeContext } from './context.js';
 import { sendData } from './envelope.js';
@@ -49,10 +48,8 @@ export function businessHandler(runtime: RuntimeContext) {
       }
       throw new HttpError('ENDPOINT_NOT_FOUND', `No endpoint ${path}`);
     }
-    const dataJson = await invoke(endpoint, body, {
-      timeoutMs: config.functionTimeoutMs,
-      debug: config.debug,
-    });
+    // The generation seen above runs the call, even if a reload swaps in another meanwhile.
+    const dataJson = await generation.pool!.call(path, body, endpoint.timeoutMs ?? config.functionTimeoutMs);
     sendData(res, path, dataJson);
   };
 }

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import type { EndpointInfo } from '../../shared/contract.js';
-import { isApiFunction } from '../public.js';
+import type { RegisteredEndpoint } from '../exec/protocol.js';
+import { API_FUNCTION, isApiFunction, type ApiFunctionMeta } from '../public.js';
 import { ModuleLoadError } from './evaluate.js';
-import type { Endpoint } from './registry.js';
-import { isSignatureProblem, type SignatureResult } from './signature.js';
+import { irToSchema } from './ir-schema.js';
+import type { SignatureResult } from './type-ir.js';
 import { issuesToDetails, validationError } from './validation.js';
+
+/** An endpoint as a worker holds it: what the registry shows, plus how to call it. */
+export interface CallableEndpoint extends RegisteredEndpoint {
+  /** Validates a request's `body`; returns the arguments, or throws a VALIDATION_ERROR. */
+  parse(body: Record<string, unknown>): unknown[];
+  fn: (...args: unknown[]) => unknown;
+}
 
 interface DescribeInput {
   module: string;
@@ -12,7 +20,7 @@ interface DescribeInput {
   file: string;
   relativeFile: string;
   exports: Record<string, unknown>;
-  signatures: Map<string, SignatureResult>;
+  signatures: Record<string, SignatureResult>;
 }
 
 /**
@@ -25,27 +33,20 @@ export function describeModule({
   relativeFile,
   exports,
   signatures,
-}: DescribeInput): Endpoint[] {
-  const endpoints: Endpoint[] = [];
+}: DescribeInput): CallableEndpoint[] {
+  const endpoints: CallableEndpoint[] = [];
   for (const [name, value] of Object.entries(exports)) {
     if (name === 'default' || !isApiFunction(value)) continue;
-    const meta = value[Symbol.for('api-deploy.apiFunction') as never] as {
-      fn: (...args: unknown[]) => unknown;
-      options: { params?: unknown; timeoutMs?: number };
-    };
-    const signature = signatures.get(name);
+    const meta = value[API_FUNCTION] as ApiFunctionMeta & { fn: (...args: unknown[]) => unknown };
+    const signature = signatures[name];
+    const where = signature && { file, line: signature.line, column: signature.column };
     const base = { path: `/${module}/${name}`, module, function: name, file: relativeFile };
-    if (
-      meta.options.timeoutMs !== undefined &&
-      !(Number.isInteger(meta.options.timeoutMs) && meta.options.timeoutMs > 0)
-    ) {
-      throw new ModuleLoadError(
-        `${name}: timeoutMs must be a positive whole number of milliseconds`,
-        signatureLocation(file, signature),
-      );
+    const { timeoutMs, params } = meta.options;
+    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+      throw new ModuleLoadError(`${name}: timeoutMs must be a positive whole number of milliseconds`, where);
     }
-    if (meta.options.params !== undefined) {
-      endpoints.push(zodEndpoint(base, meta, signature, file));
+    if (params !== undefined) {
+      endpoints.push({ ...zodEndpoint(base, params, signature, where), timeoutMs, fn: meta.fn });
       continue;
     }
     if (!signature) {
@@ -53,21 +54,17 @@ export function describeModule({
         `${name}: cannot read its parameters; export it as "export const ${name} = apiFunction(...)" or use zod params`,
       );
     }
-    if (isSignatureProblem(signature)) {
-      throw new ModuleLoadError(`${name}: ${signature.message}`, {
-        file,
-        line: signature.line,
-        column: signature.column,
-      });
-    }
-    const { schema, names, callStyle } = signature;
+    if (signature.kind === 'problem') throw new ModuleLoadError(`${name}: ${signature.message}`, where);
+    const schema = irToSchema(signature.body);
+    const names = signature.body.properties.map((property) => property.name);
+    const positional = signature.callStyle === 'positional';
     endpoints.push({
       info: { ...base, description: signature.description, style: 'signature', params: toJsonSchema(schema) },
-      timeoutMs: meta.options.timeoutMs,
+      timeoutMs,
       fn: meta.fn,
       parse: (body) => {
         const parsed = parseWith(schema, body) as Record<string, unknown>;
-        return callStyle === 'object' ? [parsed] : names.map((paramName) => parsed[paramName]);
+        return positional ? names.map((paramName) => parsed[paramName]) : [parsed];
       },
     });
   }
@@ -76,33 +73,29 @@ export function describeModule({
 
 function zodEndpoint(
   base: Omit<EndpointInfo, 'style' | 'params' | 'description'>,
-  meta: { fn: (...args: unknown[]) => unknown; options: { params?: unknown; timeoutMs?: number } },
+  params: unknown,
   signature: SignatureResult | undefined,
-  file: string,
-): Endpoint {
-  const params = meta.options.params;
+  where: ConstructorParameters<typeof ModuleLoadError>[1],
+): Pick<CallableEndpoint, 'info' | 'parse'> {
   if (!(params instanceof z.ZodObject)) {
     throw new ModuleLoadError(
       `${base.function}: "params" must be a zod object, e.g. z.object({ name: z.string() })`,
-      signatureLocation(file, signature),
+      where,
     );
   }
   // Like signature-style functions, refuse unknown keys unless the schema says otherwise
-  // (.passthrough()/.loose() or .catchall(...) set a catchall).
-  // .strict() makes a copy, and zod keeps descriptions per instance: carry it over.
+  // (.loose() or .catchall(...) set a catchall). .strict() makes a copy, and zod keeps
+  // descriptions per instance: carry it over.
   const described = params.description;
   const strict = params._zod.def.catchall === undefined ? params.strict() : params;
   const schema = described && strict !== params ? strict.describe(described) : strict;
   return {
     info: {
       ...base,
-      description:
-        described ?? (signature && !isSignatureProblem(signature) ? signature.description : undefined),
+      description: described ?? (signature?.kind === 'signature' ? signature.description : undefined),
       style: 'zod',
       params: toJsonSchema(schema),
     },
-    timeoutMs: meta.options.timeoutMs,
-    fn: meta.fn,
     parse: (body) => [parseWith(schema, body)],
   };
 }
@@ -119,8 +112,4 @@ function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
     unrepresentable: 'any',
   });
   return jsonSchema;
-}
-
-function signatureLocation(file: string, signature: SignatureResult | undefined) {
-  return signature ? { file, line: signature.line, column: signature.column } : undefined;
 }

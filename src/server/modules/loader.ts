@@ -1,83 +1,101 @@
-import { readFile } from 'node:fs/promises';
 import type { LoadError } from '../../shared/contract.js';
-import { CompileError, compileModule, relativeTo } from './compile.js';
-import { describeModule } from './describe.js';
+import { GenerationPool, LoadHangError, type PoolOptions } from '../exec/pool.js';
+import type { WorkerModule } from '../exec/protocol.js';
+import { BuildCache, type ModuleBuild } from './build.js';
 import { discoverModules, moduleNameProblem, type ModuleFile } from './discover.js';
-import { evaluateModule, ModuleLoadError } from './evaluate.js';
-import { Generation, type LoadedModule } from './registry.js';
-import { readSignatures } from './signature.js';
+import { Generation, type ServingModule } from './registry.js';
+
+export interface LoaderOptions {
+  apisDir: string;
+  pool: PoolOptions;
+}
 
 /**
- * Builds the next registry generation from the files in `apisDir`. Every module is compiled,
- * evaluated and described before the generation exists; a module that fails keeps its version
- * from `previous` (the last good one) and is listed with its error. One module's failure never
- * affects another.
+ * Builds the next registry generation from the files in `apisDir`: every module is compiled
+ * (reusing builds whose inputs did not change), then a fresh worker pool loads them all and
+ * reports what each serves. A module that fails keeps its last good build from `previous`, and
+ * is listed with its error; one module's failure never affects another.
  */
-export async function loadGeneration(apisDir: string, previous: Generation): Promise<Generation> {
-  const files = await discoverModules(apisDir);
-  const clashes = clashingModules(files);
+export async function loadGeneration(
+  options: LoaderOptions,
+  previous: Generation,
+  cache: BuildCache,
+): Promise<Generation> {
+  const files = await discoverModules(options.apisDir);
+  cache.keepOnly(files);
+  const failures = new Map<string, LoadError>(unservable(files));
   const results = await Promise.all(
-    files.filter((file) => !clashes.has(file.module)).map((file) => loadModule(file, apisDir)),
+    files.filter((file) => !failures.has(file.module)).map((file) => cache.build(file, options.apisDir)),
   );
-  const modules = new Map<string, LoadedModule>();
-  const failures = new Map<string, LoadError>(clashes);
+
+  let entries: WorkerModule[] = [];
   for (const result of results) {
-    if ('error' in result) failures.set(result.error.module, result.error);
-    else modules.set(result.module, result);
+    if ('error' in result) {
+      failures.set(result.error.module, result.error);
+      const lastGood = previous.modules.get(result.error.module)?.build;
+      if (lastGood) entries.push({ build: lastGood });
+    } else {
+      entries.push({ build: result.build, fallback: previous.modules.get(result.build.module)?.build });
+    }
   }
-  for (const module of failures.keys()) {
-    const lastGood = previous.modules.get(module);
-    if (lastGood) modules.set(module, lastGood);
+
+  // A module that hangs while loading is left out (its last good build, if any, stays in) and
+  // the pool started again: each retry removes one module, so this ends.
+  for (;;) {
+    try {
+      const pool = await GenerationPool.start(entries, { ...options.pool, apisDir: options.apisDir });
+      return assemble(previous.id + 1, entries, pool, failures);
+    } catch (error) {
+      if (!(error instanceof LoadHangError)) throw error;
+      const hung = entries[error.moduleIndex]!;
+      const build = hung.build;
+      failures.set(build.module, {
+        module: build.module,
+        file: build.relativeFile,
+        message: `loading did not finish within ${options.pool.loadTimeoutMs} ms: is there an endless loop at the top level of the module or of a file it imports?`,
+      });
+      const remaining = entries.filter((entry) => entry !== hung);
+      entries =
+        hung.fallback && hung.fallback !== build ? [...remaining, { build: hung.fallback }] : remaining;
+    }
   }
-  return new Generation(previous.id + 1, modules, failures);
 }
 
-/** Modules defined by more than one file (`x.ts` beside `x.js`): neither is loaded. */
-function clashingModules(files: ModuleFile[]): Map<string, LoadError> {
+function assemble(
+  id: number,
+  entries: WorkerModule[],
+  pool: GenerationPool,
+  failures: Map<string, LoadError>,
+): Generation {
+  const modules = new Map<string, ServingModule>();
+  const builds = new Map<string, WorkerModule>(entries.map((entry) => [entry.build.module, entry]));
+  for (const report of pool.reports) {
+    if (report.error) failures.set(report.module, report.error);
+    const entry = builds.get(report.module)!;
+    const build: ModuleBuild | undefined = report.serving === 'fallback' ? entry.fallback : entry.build;
+    if (report.serving !== 'none' && build) {
+      modules.set(report.module, { module: report.module, build, endpoints: report.endpoints });
+    }
+  }
+  return new Generation(id, modules, failures, pool);
+}
+
+/** Modules that cannot be served whatever their content: reserved or bad names, two files for one name. */
+function unservable(files: ModuleFile[]): Map<string, LoadError> {
+  const problems = new Map<string, LoadError>();
   const byModule = new Map<string, ModuleFile[]>();
   for (const file of files) byModule.set(file.module, [...(byModule.get(file.module) ?? []), file]);
-  const clashes = new Map<string, LoadError>();
   for (const [module, group] of byModule) {
-    if (group.length < 2) continue;
     const names = group.map((file) => file.relativeFile);
-    clashes.set(module, {
-      module,
-      file: names[0]!,
-      message: `${names.join(' and ')} both define module "${module}"; rename or remove one`,
-    });
-  }
-  return clashes;
-}
-
-async function loadModule(file: ModuleFile, apisDir: string): Promise<LoadedModule | { error: LoadError }> {
-  const fail = (error: Omit<LoadError, 'module'>) => ({ error: { module: file.module, ...error } });
-  const nameProblem = moduleNameProblem(file.module);
-  if (nameProblem) return fail({ file: file.relativeFile, message: nameProblem });
-  try {
-    const [compiled, source] = await Promise.all([
-      compileModule(file.file, apisDir),
-      readFile(file.file, 'utf8'),
-    ]);
-    const exports = evaluateModule(compiled, apisDir);
-    const endpoints = describeModule({
-      module: file.module,
-      file: file.file,
-      relativeFile: file.relativeFile,
-      exports,
-      signatures: readSignatures(file.file, source),
-    });
-    return { ...file, endpoints, inputs: compiled.inputs, loadedAt: Date.now() };
-  } catch (error) {
-    if (error instanceof CompileError) return fail(error.errors[0]!);
-    if (error instanceof ModuleLoadError) {
-      const location = error.location;
-      return fail({
-        file: location ? relativeTo(apisDir, location.file) : file.relativeFile,
-        line: location?.line,
-        column: location?.column,
-        message: error.message,
+    const nameProblem = moduleNameProblem(module);
+    if (nameProblem) problems.set(module, { module, file: names[0]!, message: nameProblem });
+    else if (group.length > 1) {
+      problems.set(module, {
+        module,
+        file: names[0]!,
+        message: `${names.join(' and ')} both define module "${module}"; rename or remove one`,
       });
     }
-    return fail({ file: file.relativeFile, message: error instanceof Error ? error.message : String(error) });
   }
+  return problems;
 }

@@ -1,49 +1,41 @@
 import type { EndpointInfo, LoadError } from '../../shared/contract.js';
+import type { GenerationPool } from '../exec/pool.js';
+import type { RegisteredEndpoint } from '../exec/protocol.js';
+import type { ModuleBuild } from './build.js';
 
-export interface Endpoint {
-  info: EndpointInfo;
-  /** Per-function time limit from `apiFunction({ timeoutMs })`. */
-  timeoutMs?: number;
-  /** Validates a request's `body`; returns the arguments, or throws a VALIDATION_ERROR. */
-  parse(body: Record<string, unknown>): unknown[];
-  /** The user's function. */
-  fn: (...args: unknown[]) => unknown;
-}
-
-export interface LoadedModule {
+export interface ServingModule {
   module: string;
-  file: string;
-  relativeFile: string;
-  endpoints: Endpoint[];
-  /** Absolute paths of the user files this module is built from (itself and its helpers). */
-  inputs: string[];
-  loadedAt: number;
+  /** The build serving: the latest, or the last good one when the latest failed. */
+  build: ModuleBuild;
+  endpoints: RegisteredEndpoint[];
 }
 
 /**
- * One immutable generation of the registry. A reload builds the next generation completely and
- * swaps it in at once, so a request sees either the old registry or the new one, never a mix.
+ * One immutable generation of the registry, with the worker pool that runs its code. A reload
+ * builds the next generation completely and swaps it in at once, so a request sees either the
+ * old registry or the new one, never a mix, and runs on the code of the generation it saw.
  */
 export class Generation {
-  private readonly byPath = new Map<string, Endpoint>();
+  private readonly byPath = new Map<string, RegisteredEndpoint>();
 
   constructor(
     readonly id: number,
     /** Modules serving in this generation, including last good versions of failing ones. */
-    readonly modules: ReadonlyMap<string, LoadedModule>,
-    /** Modules whose latest load failed, by module name. */
+    readonly modules: ReadonlyMap<string, ServingModule>,
+    /** Modules whose latest version failed to build or load, by module name. */
     readonly failures: ReadonlyMap<string, LoadError>,
+    readonly pool: GenerationPool | undefined,
   ) {
-    for (const loaded of modules.values()) {
-      for (const endpoint of loaded.endpoints) this.byPath.set(endpoint.info.path, endpoint);
+    for (const serving of modules.values()) {
+      for (const endpoint of serving.endpoints) this.byPath.set(endpoint.info.path, endpoint);
     }
   }
 
   static empty(): Generation {
-    return new Generation(0, new Map(), new Map());
+    return new Generation(0, new Map(), new Map(), undefined);
   }
 
-  endpoint(path: string): Endpoint | undefined {
+  endpoint(path: string): RegisteredEndpoint | undefined {
     return this.byPath.get(path);
   }
 

@@ -1,49 +1,28 @@
 import ts from 'typescript';
-import { z } from 'zod';
+import {
+  optional,
+  type FunctionSignature,
+  type PropertyIR,
+  type SignatureProblem,
+  type SignatureResult,
+  type TypeIR,
+} from './type-ir.js';
 import {
   jsDocText,
-  primitiveSchema,
-  typeNodeToSchema,
+  literalValue,
+  readType,
+  unwrap,
   UnsupportedTypeError,
   type TypeDeclarations,
-} from './type-schema.js';
-
-/** How a request body is handed to a signature-style function. */
-export type CallStyle =
-  /** `(name: string, age?: number)`: body keys map to parameters by name, in order. */
-  | 'positional'
-  /** `({ name, age }: { name: string; age?: number })`: the body is the single argument. */
-  | 'object';
-
-export interface FunctionSignature {
-  description?: string;
-  callStyle: CallStyle;
-  /** Parameter (or property) names in declaration order. */
-  names: string[];
-  /** A closed object schema of the body: unknown keys are refused. */
-  schema: z.ZodType;
-  /** Where the function is, 1-based. */
-  line: number;
-  column: number;
-}
-
-export interface SignatureProblem {
-  message: string;
-  line: number;
-  column: number;
-}
-
-export type SignatureResult = FunctionSignature | SignatureProblem;
-
-export const isSignatureProblem = (result: SignatureResult): result is SignatureProblem =>
-  !('schema' in result);
+} from './type-reader.js';
 
 /**
  * Reads the signatures of the functions a module wraps in `apiFunction(...)`, keyed by exported
  * name, as FastAPI reads type hints. Any `export const NAME = someCall(..., fn)` is read; which
- * of them are really API functions is decided at load time by the runtime marker.
+ * of them are really API functions is decided at load time by the runtime marker. Runs on the
+ * main thread (parsing executes no user code); the result is plain data for the workers.
  */
-export function readSignatures(fileName: string, sourceText: string): Map<string, SignatureResult> {
+export function readSignatures(fileName: string, sourceText: string): Record<string, SignatureResult> {
   const source = ts.createSourceFile(
     fileName,
     sourceText,
@@ -83,7 +62,7 @@ export function readSignatures(fileName: string, sourceText: string): Map<string
     }
   }
 
-  const results = new Map<string, SignatureResult>();
+  const results: Record<string, SignatureResult> = {};
   for (const [exportName, localName] of exportedAs) {
     const found = localCalls.get(localName);
     if (!found) continue;
@@ -92,41 +71,37 @@ export function readSignatures(fileName: string, sourceText: string): Map<string
     let fn: ts.SignatureDeclaration | undefined;
     if (target && (ts.isArrowFunction(target) || ts.isFunctionExpression(target))) fn = target;
     else if (target && ts.isIdentifier(target)) fn = functions.get(target.text);
-    const description = jsDocText(found.statement) ?? (fn && jsDocText(fn));
     if (!fn) {
-      results.set(
-        exportName,
-        problem(
-          found.call,
-          "cannot read the function's parameters: write it inline in apiFunction(...), name a function declared in this file, or use zod params",
-        ),
+      results[exportName] = problem(
+        found.call,
+        "cannot read the function's parameters: write it inline in apiFunction(...), name a function declared in this file, or use zod params",
       );
       continue;
     }
     try {
-      results.set(exportName, describeFunction(fn, declarations, description, found.statement));
+      const description = jsDocText(found.statement) ?? jsDocText(fn);
+      results[exportName] = readFunction(fn, declarations, description, found.statement);
     } catch (error) {
       if (!(error instanceof UnsupportedTypeError)) throw error;
-      results.set(exportName, problem(error.node, error.message));
+      results[exportName] = problem(error.node, error.message);
     }
   }
   return results;
 }
 
-function describeFunction(
+function readFunction(
   fn: ts.SignatureDeclaration,
   declarations: TypeDeclarations,
   description: string | undefined,
   docHost: ts.Node,
 ): FunctionSignature {
-  const start = position(fn);
+  const start = { kind: 'signature' as const, description, ...position(fn) };
   const params = fn.parameters;
   const first = params[0];
   if (params.length === 1 && first && ts.isObjectBindingPattern(first.name)) {
-    return { description, callStyle: 'object', ...objectParameter(first, declarations), ...start };
+    return { ...start, callStyle: 'object', body: objectParameter(first, declarations) };
   }
-  const shape: Record<string, z.ZodType> = {};
-  for (const param of params) {
+  const properties = params.map((param): PropertyIR => {
     if (param.dotDotDotToken)
       throw new UnsupportedTypeError('rest parameters cannot come from a JSON body', param);
     if (!ts.isIdentifier(param.name)) {
@@ -135,28 +110,18 @@ function describeFunction(
         param,
       );
     }
-    const name = param.name.text;
-    shape[name] = parameterSchema(
-      param.type,
-      param.initializer,
-      !!param.questionToken,
-      declarations,
-      paramDoc(param, docHost),
-    );
-  }
-  return {
-    description,
-    callStyle: 'positional',
-    names: Object.keys(shape),
-    schema: z.strictObject(shape),
-    ...start,
-  };
+    return {
+      ...parameter(param.name.text, param.type, param.initializer, !!param.questionToken, declarations),
+      description: paramDoc(param, docHost),
+    };
+  });
+  return { ...start, callStyle: 'positional', body: { kind: 'object', properties, text: 'object' } };
 }
 
-/** `({ a, b = 1 }: { a: string; b?: number })`: the body's schema is the declared object type. */
+/** `({ a, b = 1 }: { a: string; b?: number })`: the body is the declared object type. */
 function objectParameter(param: ts.ParameterDeclaration, declarations: TypeDeclarations) {
   const pattern = param.name as ts.ObjectBindingPattern;
-  const defaults = new Map<string, ts.Expression | undefined>();
+  const initializers = new Map<string, ts.Expression | undefined>();
   for (const element of pattern.elements) {
     const key = element.propertyName ?? element.name;
     if (element.dotDotDotToken || !ts.isIdentifier(key)) {
@@ -165,95 +130,59 @@ function objectParameter(param: ts.ParameterDeclaration, declarations: TypeDecla
         element,
       );
     }
-    defaults.set(key.text, element.initializer);
+    initializers.set(key.text, element.initializer);
   }
-  if (param.type) {
-    let schema = typeNodeToSchema(param.type, declarations);
-    if (!(schema instanceof z.ZodObject)) {
-      throw new UnsupportedTypeError('a destructured parameter must have an object type', param.type);
-    }
-    const shape: Record<string, z.ZodType> = { ...schema.shape };
-    for (const [name, initializer] of defaults) {
-      const property = shape[name];
-      if (property && initializer) shape[name] = withDefault(property.optional(), initializer);
-    }
-    schema = z.strictObject(shape);
-    return { names: Object.keys(shape), schema };
+  if (!param.type) {
+    const properties = [...initializers].map(([name, initializer]) =>
+      parameter(name, undefined, initializer, false, declarations),
+    );
+    return { kind: 'object' as const, properties, text: 'object' };
   }
-  const shape: Record<string, z.ZodType> = {};
-  for (const [name, initializer] of defaults) {
-    shape[name] = parameterSchema(undefined, initializer, false, declarations, undefined);
+  const type = readType(param.type, declarations);
+  if (type.kind !== 'object') {
+    throw new UnsupportedTypeError('a destructured parameter must have an object type', param.type);
   }
-  return { names: Object.keys(shape), schema: z.strictObject(shape) };
+  const properties = type.properties.map((property) => {
+    const initializer = initializers.get(property.name);
+    return initializer ? { ...property, ...withDefault(optional(property.type), initializer) } : property;
+  });
+  return { ...type, properties };
 }
 
-function parameterSchema(
+function parameter(
+  name: string,
   type: ts.TypeNode | undefined,
   initializer: ts.Expression | undefined,
   questionToken: boolean,
   declarations: TypeDeclarations,
-  description: string | undefined,
-): z.ZodType {
-  let schema = type ? typeNodeToSchema(type, declarations) : inferFromDefault(initializer);
-  if (initializer) schema = withDefault(schema.optional(), initializer);
-  else if (questionToken) schema = schema.optional();
-  return description ? schema.describe(description) : schema;
+): PropertyIR {
+  const read = type ? readType(type, declarations) : inferFromDefault(initializer);
+  if (initializer) return { name, ...withDefault(optional(read), initializer) };
+  return { name, type: questionToken ? optional(read) : read };
 }
 
 /** An unannotated parameter takes any JSON value, unless a literal default says its type. */
-function inferFromDefault(initializer: ts.Expression | undefined): z.ZodType {
+function inferFromDefault(initializer: ts.Expression | undefined): TypeIR {
   const value = initializer ? literalValue(initializer) : undefined;
-  const type = typeof value;
-  return type === 'string' || type === 'number' || type === 'boolean' ? primitiveSchema(type) : z.unknown();
+  const kind = typeof value;
+  return kind === 'string' || kind === 'number' || kind === 'boolean'
+    ? { kind, text: kind }
+    : { kind: 'unknown', text: 'unknown' };
 }
 
 /**
  * The default stays JavaScript's own (the function receives `undefined` and applies it); a
  * literal default is also recorded in the JSON Schema for the registry and the panel.
  */
-function withDefault(schema: z.ZodType, initializer: ts.Expression): z.ZodType {
+function withDefault(type: TypeIR, initializer: ts.Expression): Pick<PropertyIR, 'type' | 'default'> {
   const value = literalValue(initializer);
-  return value === undefined ? schema : schema.meta({ default: value });
-}
-
-const NOT_LITERAL = undefined;
-
-/** The JSON value of a literal expression, or undefined when it is computed. */
-export function literalValue(node: ts.Expression): unknown {
-  node = unwrap(node);
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isNumericLiteral(node)) return Number(node.text);
-  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
-  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
-  if (node.kind === ts.SyntaxKind.NullKeyword) return null;
-  if (
-    ts.isPrefixUnaryExpression(node) &&
-    node.operator === ts.SyntaxKind.MinusToken &&
-    ts.isNumericLiteral(node.operand)
-  ) {
-    return -Number(node.operand.text);
-  }
-  if (ts.isArrayLiteralExpression(node)) {
-    const items = node.elements.map((element) => literalValue(element));
-    return items.includes(NOT_LITERAL) ? NOT_LITERAL : items;
-  }
-  if (ts.isObjectLiteralExpression(node)) {
-    const result: Record<string, unknown> = {};
-    for (const property of node.properties) {
-      if (!ts.isPropertyAssignment(property) || ts.isComputedPropertyName(property.name)) return NOT_LITERAL;
-      const value = literalValue(property.initializer);
-      if (value === NOT_LITERAL) return NOT_LITERAL;
-      result[property.name.text] = value;
-    }
-    return result;
-  }
-  return NOT_LITERAL;
+  return value === undefined ? { type } : { type, default: { value } };
 }
 
 /** The `@param name text` of a parameter, from the JSDoc of the function or of its export. */
-function paramDoc(param: ts.ParameterDeclaration, docHost: ts.Node | undefined): string | undefined {
+function paramDoc(param: ts.ParameterDeclaration, docHost: ts.Node): string | undefined {
   const name = (param.name as ts.Identifier).text;
-  const tags = [...ts.getJSDocParameterTags(param), ...(docHost ? ts.getJSDocTags(docHost) : [])];
+  const tags = [...ts.getJSDocParameterTags(param), ...ts.getJSDocTags(docHost)];
   const tag = tags.find(
     (candidate): candidate is ts.JSDocParameterTag =>
       ts.isJSDocParameterTag(candidate) && candidate.name.getText() === name,
@@ -263,18 +192,6 @@ function paramDoc(param: ts.ParameterDeclaration, docHost: ts.Node | undefined):
   return text?.replace(/^-\s*/, '').trim() || undefined;
 }
 
-function unwrap(node: ts.Expression): ts.Expression {
-  while (
-    ts.isParenthesizedExpression(node) ||
-    ts.isAsExpression(node) ||
-    ts.isSatisfiesExpression(node) ||
-    ts.isTypeAssertionExpression(node)
-  ) {
-    node = node.expression;
-  }
-  return node;
-}
-
 function position(node: ts.Node) {
   const source = node.getSourceFile();
   const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
@@ -282,7 +199,7 @@ function position(node: ts.Node) {
 }
 
 function problem(node: ts.Node, message: string): SignatureProblem {
-  return { message, ...position(node) };
+  return { kind: 'problem', message, ...position(node) };
 }
 
 function scriptKind(fileName: string): ts.ScriptKind {

@@ -1,0 +1,72 @@
+import { HttpError } from '../http/errors.js';
+import type { CallableEndpoint } from '../modules/describe.js';
+import { isApiError } from '../public.js';
+import type { CallFailure, CallResult } from './protocol.js';
+
+/**
+ * Runs one call inside a worker: validates the body, calls the function, and serialises its
+ * result to JSON text (`undefined` becomes `null`). Never throws: failures come back as data.
+ */
+export async function callEndpoint(
+  endpoint: CallableEndpoint,
+  body: Record<string, unknown>,
+): Promise<CallResult> {
+  let args: unknown[];
+  try {
+    args = endpoint.parse(body);
+  } catch (error) {
+    if (error instanceof HttpError) return fail(failureOf(error));
+    throw error;
+  }
+  let result: unknown;
+  try {
+    result = await endpoint.fn(...args);
+  } catch (error) {
+    return fail(thrown(error));
+  }
+  return serialize(result, endpoint.info.path);
+}
+
+const fail = (failure: CallFailure): CallResult => ({ ok: false, failure });
+
+function failureOf(error: HttpError): CallFailure {
+  return {
+    code: error.code,
+    status: error.status,
+    message: error.message,
+    details: error.details,
+    expose: true,
+  };
+}
+
+/** What a function threw: an ApiError answers as it says; anything else is a FUNCTION_ERROR. */
+export function thrown(error: unknown): CallFailure {
+  if (isApiError(error))
+    return { code: error.code, status: error.status, message: error.message, expose: true };
+  return {
+    code: 'FUNCTION_ERROR',
+    status: 500,
+    message: errorMessage(error),
+    expose: false,
+    stack: error instanceof Error ? error.stack : undefined,
+  };
+}
+
+function serialize(value: unknown, path: string): CallResult {
+  if (value === undefined) return { ok: true, json: 'null' };
+  if (typeof value === 'function' || typeof value === 'symbol') {
+    return fail(thrown(new Error(`${path} returned a ${typeof value}, which cannot be sent as JSON`)));
+  }
+  try {
+    return { ok: true, json: JSON.stringify(value) ?? 'null' };
+  } catch (error) {
+    return fail(
+      thrown(new Error(`${path} returned a value that cannot be serialised as JSON: ${errorMessage(error)}`)),
+    );
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === 'string' ? error : `threw ${String(error)}`;
+}
