@@ -4,7 +4,8 @@ import { TokenStore } from './auth/tokens.js';
 import { ConfigError, loadConfig, type ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { defaultWorkerFile, type PoolOptions } from './exec/pool.js';
-import { createApp } from './http/app.js';
+import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
+import { createHandler } from './http/handler.js';
 import type { ReloadConfigResult, RuntimeContext, RuntimeState } from './http/context.js';
 import { HttpError } from './http/errors.js';
 import { listen, type Listening } from './http/listen.js';
@@ -61,6 +62,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const logger = options.logger ?? createLogger();
   const events = new EventEmitter<RuntimeEvents>();
   const workerFile = options.workerFile ?? defaultWorkerFile();
+  const supplyOptions = (config: Config): SupplyOptions => ({
+    workerFile,
+    memoryMb: config.workerMemoryMb,
+    spares: config.workers,
+  });
+  const supply = new WorkerSupply(supplyOptions(options.config));
   const builds = new BuildCache();
   let state: RuntimeState = {
     config: options.config,
@@ -73,11 +80,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let stopped = false;
 
   const poolOptions = (config: Config): PoolOptions => ({
-    workerFile,
+    supply,
     apisDir: config.apisDir,
     threads: config.workers,
     maxThreads: config.maxWorkers,
-    memoryMb: config.workerMemoryMb,
     loadTimeoutMs: options.loadTimeoutMs ?? LOAD_TIMEOUT_MS,
   });
 
@@ -156,6 +162,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       (key) => JSON.stringify(next[key]) !== JSON.stringify(previous[key]),
     );
     state = { ...state, config: next, tokens: TokenStore.fromConfig(next) };
+    if (changed.includes('workerMemoryMb') || changed.includes('workers'))
+      supply.reconfigure(supplyOptions(next));
     const restartRequired = RESTART_KEYS.filter((key) => changed.includes(key));
     const result: ReloadConfigResult = {
       message:
@@ -189,9 +197,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await reload();
     const { host, port } = state.config;
     try {
-      listening = await listen(createApp(context), host, port);
+      listening = await listen(createHandler(context), host, port);
     } catch (error) {
       await state.generation.pool?.close();
+      await supply.close();
       throw error;
     }
     await watch();
@@ -210,6 +219,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await listening?.close();
     await reloads;
     await state.generation.pool?.close();
+    await supply.close();
     logger.info({ kind: 'system', event: 'stopped' }, 'stopped');
     logger.flush();
   }

@@ -1,10 +1,10 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { ADMIN_TOKEN_INVALID, ADMIN_TOKEN_REQUIRED } from '../../shared/contract.js';
 import { HttpError } from '../http/errors.js';
 import type { TokenIdentity, TokenStore } from './tokens.js';
 
 /** The token a request presents: `Authorization: Bearer`, then the given fallbacks in order. */
-export function presentedToken(req: Request, ...fallbacks: unknown[]): unknown {
+export function presentedToken(req: IncomingMessage, ...fallbacks: unknown[]): unknown {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());

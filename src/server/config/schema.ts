@@ -55,13 +55,13 @@ export const configSchema = z.strictObject({
     .min(1)
     .max(64)
     .default(() => Math.max(1, availableParallelism())),
-  /** Workers at most when calls queue up (each runs one call at a time). */
+  /** Workers at most, started when every worker is busy or blocked. */
   maxWorkers: z
     .number()
     .int()
     .min(1)
     .max(256)
-    .default(() => Math.max(4, 4 * availableParallelism())),
+    .default(() => Math.max(4, 2 * availableParallelism())),
   /** Heap limit of one worker, in MB; a function that needs more fails with 500. */
   workerMemoryMb: z.number().int().min(16).default(512),
   maxBodyBytes: z.number().int().positive().default(1_048_576),

@@ -1,22 +1,34 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { HttpError } from '../http/errors.js';
-import type { CallFailure, CallResult, ModuleReport, Task, WorkerData, WorkerModule } from './protocol.js';
+import { BLOCKED_AFTER_MS } from './heartbeat.js';
+import type {
+  CallFailure,
+  CallMessage,
+  LoadedMessage,
+  LoadMessage,
+  ModuleReport,
+  RegisteredEndpoint,
+  ResultMessage,
+  WorkerModule,
+} from './protocol.js';
+import type { BootedWorker, WorkerSupply } from './supply.js';
 
 export interface PoolOptions {
-  /** The built worker script (`out/server/worker.js`). */
-  workerFile: string;
+  supply: WorkerSupply;
   apisDir: string;
   /** Workers kept running. */
   threads: number;
-  /** Workers at most, when calls queue up (each runs one call at a time). */
+  /** Workers at most, started when every worker is busy or blocked. */
   maxThreads: number;
-  /** Heap limit of one worker; a function that needs more fails with 500. */
-  memoryMb: number;
   /** How long loading all modules may take before the one loading is declared hung. */
   loadTimeoutMs: number;
 }
+
+/** Calls of `async` functions one worker interleaves at most. */
+const ASYNC_CALLS_PER_WORKER = 64;
+/** A worker above `threads` that stays idle this long is ended. */
+const IDLE_MS = 30_000;
 
 /** A module that never finished loading (an endless loop at its top level, say). */
 export class LoadHangError extends Error {
@@ -32,70 +44,115 @@ export class CallError extends HttpError {
   }
 }
 
+interface PendingCall {
+  id: number;
+  message: CallMessage;
+  async: boolean;
+  worker?: PoolWorker;
+  resolve(json: string): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker extends BootedWorker {
+  /** Its modules are loaded: it can take calls. */
+  ready: boolean;
+  calls: Map<number, PendingCall>;
+  /** Running a plain function's call, which has the worker to itself. */
+  exclusive: boolean;
+  /** Why it stopped, when it did: given to the calls it had. */
+  lostWith?: unknown;
+  idleTimer?: NodeJS.Timeout;
+}
+
 /**
- * The workers of one registry generation. Each runs one call at a time, so a function that
- * blocks holds only its own worker; a call past its time limit is aborted, which ends that
- * worker and lets piscina start a fresh one. When the generation is replaced, its pool is
- * retired: it finishes the calls it has, then its workers (and all their module state) go.
+ * The workers of one registry generation. A plain function's call gets a worker to itself, as
+ * the original runs sync functions in a thread pool; calls of `async` functions share workers,
+ * as coroutines share its event loop. A worker whose event loop is blocked gets no new calls;
+ * more workers start, up to `maxThreads`, when none can take one. A call past its time limit is
+ * answered 504 and the worker stuck in it is ended and replaced. When the generation is replaced
+ * the pool is retired: it finishes the calls it has, then its workers and their module state go.
+ *
+ * Written on `worker_threads` rather than piscina: see the note on issue 4 — a call here costs
+ * a message each way, where piscina's per-task bookkeeping cost several times that, and piscina
+ * cannot end the one worker stuck in a call that shares it with others.
  */
 export class GenerationPool {
+  private readonly workers = new Set<PoolWorker>();
+  private readonly queue: PendingCall[] = [];
+  private starting = 0;
+  private nextId = 1;
   private active = 0;
   private retired = false;
-  private closed: Promise<void> | undefined;
+  private closed = false;
+  private readonly load: LoadMessage;
 
   private constructor(
-    private readonly piscina: Piscina<Task, ModuleReport[] | CallResult>,
-    readonly reports: ModuleReport[],
-  ) {}
+    private readonly options: PoolOptions,
+    modules: WorkerModule[],
+    progress: SharedArrayBuffer,
+  ) {
+    this.load = { type: 'load', apisDir: options.apisDir, modules, progress };
+  }
 
-  /** Starts the workers, which load the modules, and reads what loaded. */
-  static async start(modules: WorkerModule[], options: PoolOptions): Promise<GenerationPool> {
+  /** Readies the pool's workers, which load the modules, and reads what loaded. */
+  static async start(
+    modules: WorkerModule[],
+    options: PoolOptions,
+  ): Promise<{ pool: GenerationPool; reports: ModuleReport[] }> {
     const progress = new SharedArrayBuffer(4);
-    const workerData: WorkerData = { apisDir: options.apisDir, modules, progress };
-    const piscina = new Piscina<Task, ModuleReport[] | CallResult>({
-      filename: options.workerFile,
-      minThreads: options.threads,
-      maxThreads: Math.max(options.threads, options.maxThreads),
-      idleTimeout: 30_000,
-      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
-      workerData,
+    const pool = new GenerationPool(options, modules, progress);
+    const first = Array.from({ length: options.threads }, () => pool.addWorker());
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const loading = Atomics.load(new Int32Array(progress), 0);
+        reject(loading > 0 ? new LoadHangError(loading - 1) : new Error('the workers did not start in time'));
+      }, options.loadTimeoutMs);
     });
-    const signal = AbortSignal.timeout(options.loadTimeoutMs);
     try {
-      const reports = (await piscina.run({ kind: 'describe' }, { signal })) as ModuleReport[];
-      return new GenerationPool(piscina, reports);
+      const reports = await Promise.race([Promise.any(first), timeout]);
+      return { pool, reports };
     } catch (error) {
-      await piscina.destroy();
-      const loading = Atomics.load(new Int32Array(progress), 0);
-      if (signal.aborted && loading > 0) throw new LoadHangError(loading - 1);
+      await pool.close();
+      if (error instanceof AggregateError) throw error.errors[0];
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   /** Runs a call; resolves to the result's JSON text or throws an HttpError. */
-  async call(path: string, body: Record<string, unknown>, timeoutMs: number): Promise<string> {
-    if (this.closed) throw new HttpError('INTERNAL_ERROR', 'this generation has been replaced');
+  call(endpoint: RegisteredEndpoint, body: Record<string, unknown>, timeoutMs: number): Promise<string> {
+    if (this.closed)
+      return Promise.reject(new HttpError('INTERNAL_ERROR', 'this generation has been replaced'));
+    const path = endpoint.info.path;
     this.active++;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const result = (await this.piscina.run(
-        { kind: 'call', path, body },
-        { signal: controller.signal },
-      )) as CallResult;
-      if (result.ok) return result.json;
-      throw new CallError(result.failure);
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      if (controller.signal.aborted) {
-        throw new HttpError('FUNCTION_TIMEOUT', `${path} did not finish within ${timeoutMs} ms`);
+    return new Promise<string>((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = setTimeout(() => this.timeOut(pending, timeoutMs), timeoutMs);
+      const settle = () => {
+        clearTimeout(timer);
+        this.active--;
+        if (this.retired && this.active === 0) void this.close();
+      };
+      const pending: PendingCall = {
+        id,
+        message: [id, path, body],
+        async: endpoint.async,
+        resolve: (json) => {
+          settle();
+          resolve(json);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      };
+      if (!this.dispatch(pending)) {
+        this.queue.push(pending);
+        this.grow();
       }
-      throw new CallError(workerLost(error));
-    } finally {
-      clearTimeout(timer);
-      this.active--;
-      if (this.retired && this.active === 0) void this.close();
-    }
+    });
   }
 
   /** No new calls will come: close once the calls in progress have finished. */
@@ -104,9 +161,133 @@ export class GenerationPool {
     if (this.active === 0) void this.close();
   }
 
-  close(): Promise<void> {
-    this.closed ??= this.piscina.destroy();
-    return this.closed;
+  /** Ends every worker; calls still running or queued fail. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const stopped = new Error('the server is stopping');
+    for (const pending of this.queue.splice(0)) pending.reject(new CallError(workerLost(stopped)));
+    await Promise.all([...this.workers].map((worker) => this.end(worker, stopped)));
+  }
+
+  /** Starts a worker (a warm spare when there is one) and loads the modules into it. */
+  private async addWorker(): Promise<ModuleReport[]> {
+    this.starting++;
+    let booted: BootedWorker;
+    try {
+      booted = await this.options.supply.take();
+    } finally {
+      this.starting--;
+    }
+    const worker: PoolWorker = { ...booted, ready: false, calls: new Map(), exclusive: false };
+    if (this.closed) {
+      await booted.worker.terminate();
+      throw new Error('the pool is closed');
+    }
+    this.workers.add(worker);
+    worker.worker.on('error', (error) => (worker.lostWith ??= error));
+    worker.worker.once('exit', () => this.lost(worker));
+    const loaded = new Promise<ModuleReport[]>((resolve, reject) => {
+      worker.worker.once('exit', () =>
+        reject(new Error(`worker stopped while loading modules: ${String(worker.lostWith)}`)),
+      );
+      worker.worker.once('message', (message: LoadedMessage) => resolve(message.reports));
+    });
+    worker.worker.postMessage(this.load);
+    const reports = await loaded;
+    worker.worker.on('message', (message: ResultMessage) => this.answer(worker, message));
+    worker.ready = true;
+    this.drain();
+    return reports;
+  }
+
+  /** Sends a call to the least busy worker able to take it now; false when none is. */
+  private dispatch(pending: PendingCall): boolean {
+    const heartbeats = this.options.supply.heartbeats;
+    let best: PoolWorker | undefined;
+    for (const worker of this.workers) {
+      if (!worker.ready || worker.exclusive || worker.lostWith) continue;
+      const busy = worker.calls.size;
+      if (busy >= ASYNC_CALLS_PER_WORKER || (!pending.async && busy > 0)) continue;
+      // A worker whose event loop is blocked would leave the call waiting behind it.
+      if (busy > 0 && heartbeats.silenceMs(worker.slot) > BLOCKED_AFTER_MS) continue;
+      if (!best || busy < best.calls.size) best = worker;
+      if (busy === 0) break;
+    }
+    if (!best) return false;
+    clearTimeout(best.idleTimer);
+    best.calls.set(pending.id, pending);
+    best.exclusive = !pending.async;
+    pending.worker = best;
+    best.worker.postMessage(pending.message);
+    return true;
+  }
+
+  private answer(worker: PoolWorker, [id, ok, payload]: ResultMessage): void {
+    const pending = worker.calls.get(id);
+    if (!pending) return; // answered already (timed out)
+    worker.calls.delete(id);
+    worker.exclusive = false;
+    if (ok) pending.resolve(payload as string);
+    else pending.reject(new CallError(payload as CallFailure));
+    this.idleLater(worker);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0 && this.dispatch(this.queue[0]!)) this.queue.shift();
+    if (this.queue.length > 0) this.grow();
+  }
+
+  /** Starts one more worker when calls wait and the pool may grow. */
+  private grow(): void {
+    if (this.closed || this.workers.size + this.starting >= this.options.maxThreads) return;
+    if (this.starting > 0) return; // one at a time: each may be enough
+    this.addWorker().catch(() => undefined);
+  }
+
+  private timeOut(pending: PendingCall, timeoutMs: number): void {
+    const path = pending.message[1];
+    const worker = pending.worker;
+    const queued = this.queue.indexOf(pending);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    worker?.calls.delete(pending.id);
+    pending.reject(new HttpError('FUNCTION_TIMEOUT', `${path} did not finish within ${timeoutMs} ms`));
+    if (!worker) return;
+    // A plain function's worker is stuck in it; an async one's only if its event loop is blocked.
+    const silence = this.options.supply.heartbeats.silenceMs(worker.slot);
+    if (!pending.async || silence >= timeoutMs * 0.9) {
+      void this.end(worker, new Error(`a call to ${path} ran past its time limit`));
+    } else {
+      this.idleLater(worker);
+    }
+  }
+
+  private async end(worker: PoolWorker, reason: unknown): Promise<void> {
+    worker.lostWith ??= reason;
+    await worker.worker.terminate();
+  }
+
+  /** A worker exited: its calls fail, and a replacement starts if the pool is below size. */
+  private lost(worker: PoolWorker): void {
+    this.workers.delete(worker);
+    clearTimeout(worker.idleTimer);
+    for (const pending of worker.calls.values()) pending.reject(new CallError(workerLost(worker.lostWith)));
+    worker.calls.clear();
+    if (this.closed) return;
+    if (this.workers.size + this.starting < this.options.threads || this.queue.length > 0) {
+      this.addWorker().catch(() => undefined);
+    }
+  }
+
+  /** Ends a worker beyond the pool's size once it has been idle a while. */
+  private idleLater(worker: PoolWorker): void {
+    if (worker.calls.size > 0 || this.workers.size <= this.options.threads) return;
+    clearTimeout(worker.idleTimer);
+    worker.idleTimer = setTimeout(() => {
+      if (worker.calls.size === 0 && this.workers.size > this.options.threads) void this.end(worker, 'idle');
+    }, IDLE_MS);
+    worker.idleTimer.unref();
   }
 }
 
@@ -116,7 +297,7 @@ function workerLost(error: unknown): CallFailure {
   const message =
     code === 'ERR_WORKER_OUT_OF_MEMORY'
       ? 'the function ran out of memory (raise workerMemoryMb in the config if it needs more)'
-      : `the function's worker stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+      : `the function's worker stopped: ${error instanceof Error ? error.message : String(error)}`;
   return {
     code: 'FUNCTION_ERROR',
     status: 500,

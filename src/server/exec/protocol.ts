@@ -1,5 +1,6 @@
 /**
- * What crosses between the main thread and the workers of a generation: plain data only.
+ * What crosses between the main thread and the workers: plain data only, kept small on the
+ * hot path (a call is a 3-element array each way).
  */
 import type { EndpointInfo, ErrorDetail, LoadError } from '../../shared/contract.js';
 import type { ModuleBuild } from '../modules/build.js';
@@ -11,7 +12,17 @@ export interface WorkerModule {
   fallback?: ModuleBuild;
 }
 
-export interface WorkerData {
+/** Given to every worker when it starts, before it has any user code. */
+export interface WorkerStart {
+  /** Where the worker stamps its event loop's progress (see heartbeat.ts). */
+  heartbeats: SharedArrayBuffer;
+  heartbeatEpoch: number;
+  slot: number;
+}
+
+/** Main → worker, once: the modules of the generation the worker now serves. */
+export interface LoadMessage {
+  type: 'load';
   apisDir: string;
   modules: WorkerModule[];
   /**
@@ -21,10 +32,34 @@ export interface WorkerData {
   progress: SharedArrayBuffer;
 }
 
+/** Main → worker: run a call. */
+export type CallMessage = [id: number, path: string, body: Record<string, unknown>];
+
+/** Worker → main: the worker is booted (no modules yet). */
+export interface BootedMessage {
+  type: 'booted';
+}
+
+/** Worker → main: the modules are loaded, and how each fared. */
+export interface LoadedMessage {
+  type: 'loaded';
+  reports: ModuleReport[];
+}
+
+/** Worker → main: the answer to a call. */
+export type ResultMessage =
+  [id: number, ok: true, json: string] | [id: number, ok: false, failure: CallFailure];
+
 export interface RegisteredEndpoint {
   info: EndpointInfo;
   /** Per-function time limit from `apiFunction({ timeoutMs })`. */
   timeoutMs?: number;
+  /**
+   * An `async` function: its calls share a worker, interleaving at each `await`, as Python's
+   * original runs coroutines on its event loop. Other functions get a worker of their own per
+   * call, as the original runs them in a thread pool.
+   */
+  async: boolean;
 }
 
 /** How each module fared in a worker: what it serves, and the error of its latest build. */
@@ -35,8 +70,6 @@ export interface ModuleReport {
   endpoints: RegisteredEndpoint[];
   error?: LoadError;
 }
-
-export type Task = { kind: 'describe' } | { kind: 'call'; path: string; body: Record<string, unknown> };
 
 export interface CallFailure {
   code: string;

@@ -1,21 +1,37 @@
 /**
- * A worker of a generation's pool (piscina). On start it loads every module of the generation;
- * then it answers `describe` (what loaded, with the registry's data) and `call` tasks.
- * User code runs only here, never on the HTTP thread.
+ * A worker thread that runs API functions. It boots with no user code (so spare workers can be
+ * kept warm), loads one generation's modules when told to, then answers calls. User code runs
+ * only here, never on the HTTP thread.
  */
-import { workerData } from 'piscina';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { LoadError } from '../../shared/contract.js';
 import type { ModuleBuild } from '../modules/build.js';
 import { relativeTo } from '../modules/compile.js';
 import { describeModule, type CallableEndpoint } from '../modules/describe.js';
 import { evaluateModule, ModuleLoadError } from '../modules/evaluate.js';
 import { callEndpoint, errorMessage, thrown } from './call.js';
-import type { CallResult, ModuleReport, Task, WorkerData, WorkerModule } from './protocol.js';
+import { startBeating } from './heartbeat.js';
+import type {
+  BootedMessage,
+  CallMessage,
+  LoadedMessage,
+  LoadMessage,
+  ModuleReport,
+  ResultMessage,
+  WorkerModule,
+  WorkerStart,
+} from './protocol.js';
 
-const data = workerData as WorkerData;
+const port = parentPort!;
+const start = workerData as WorkerStart;
+startBeating(start.heartbeats, start.heartbeatEpoch, start.slot);
 
-/** Fails the call in progress, if any, when user code crashes outside it (a timer, a callback). */
-let failCurrentCall: ((error: unknown) => void) | undefined;
+/**
+ * The call a piece of user code runs for: timers and callbacks it starts inherit it, so an error
+ * thrown outside the call's await chain fails that call rather than ending the worker.
+ */
+const currentCall = new AsyncLocalStorage<{ fail(error: unknown): void }>();
 
 // A user's process.exit() would end this worker; make it an error of the call instead.
 process.exit = ((code?: number) => {
@@ -24,39 +40,50 @@ process.exit = ((code?: number) => {
 
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (error: unknown) => {
-    if (failCurrentCall) failCurrentCall(error);
+    const call = currentCall.getStore();
+    if (call) call.fail(error);
     else console.error(`api-deploy worker: ${event} outside a call: ${errorMessage(error)}`);
   });
 }
 
 const endpoints = new Map<string, CallableEndpoint>();
-const progress = new Int32Array(data.progress);
-const reports: ModuleReport[] = data.modules.map((entry, index) => {
-  Atomics.store(progress, 0, index + 1);
-  return loadEntry(entry);
-});
-Atomics.store(progress, 0, 0);
 
-function loadEntry({ build, fallback }: WorkerModule): ModuleReport {
-  const loaded = load(build);
+port.on('message', (message: LoadMessage | CallMessage) => {
+  if (Array.isArray(message)) call(message);
+  else load(message);
+});
+port.postMessage({ type: 'booted' } satisfies BootedMessage);
+
+function load({ apisDir, modules, progress }: LoadMessage): void {
+  const loading = new Int32Array(progress);
+  const reports = modules.map((entry, index) => {
+    Atomics.store(loading, 0, index + 1);
+    return loadEntry(entry, apisDir);
+  });
+  Atomics.store(loading, 0, 0);
+  port.postMessage({ type: 'loaded', reports } satisfies LoadedMessage);
+}
+
+function loadEntry({ build, fallback }: WorkerModule, apisDir: string): ModuleReport {
+  const loaded = loadBuild(build, apisDir);
   if (!('error' in loaded)) return register(build, 'build', loaded);
-  const lastGood = fallback && load(fallback);
+  const lastGood = fallback && loadBuild(fallback, apisDir);
   if (fallback && lastGood && !('error' in lastGood)) {
     return { ...register(fallback, 'fallback', lastGood), error: loaded.error };
   }
   return { module: build.module, serving: 'none', endpoints: [], error: loaded.error };
 }
 
-function load(build: ModuleBuild): CallableEndpoint[] | { error: LoadError } {
+function loadBuild(build: ModuleBuild, apisDir: string): CallableEndpoint[] | { error: LoadError } {
   try {
-    const exports = evaluateModule(build, data.apisDir);
+    const exports = evaluateModule(build, apisDir);
     return describeModule({ ...build, exports, signatures: build.signatures });
   } catch (error) {
     const location = error instanceof ModuleLoadError ? error.location : undefined;
     return {
       error: {
         module: build.module,
-        file: location ? relativeTo(data.apisDir, location.file) : build.relativeFile,
+        file: location ? relativeTo(apisDir, location.file) : build.relativeFile,
         line: location?.line,
         column: location?.column,
         message: error instanceof Error ? error.message : String(error),
@@ -74,32 +101,37 @@ function register(
   return {
     module: build.module,
     serving,
-    endpoints: loaded.map(({ info, timeoutMs }) => ({ info, timeoutMs })),
+    endpoints: loaded.map(({ info, timeoutMs, async }) => ({ info, timeoutMs, async })),
   };
 }
 
-export default function handle(task: Task): ModuleReport[] | Promise<CallResult> {
-  if (task.kind === 'describe') return reports;
-  const endpoint = endpoints.get(task.path);
+function call([id, path, body]: CallMessage): void {
+  const endpoint = endpoints.get(path);
   if (!endpoint) {
-    const failure = {
-      code: 'MODULE_UNAVAILABLE',
-      status: 503,
-      message: `${task.path} did not load in this worker`,
-      expose: true,
-    };
-    return Promise.resolve({ ok: false, failure });
+    const message = `${path} did not load in this worker`;
+    reply([id, false, { code: 'MODULE_UNAVAILABLE', status: 503, message, expose: true }]);
+    return;
   }
-  return new Promise<CallResult>((resolve) => {
-    failCurrentCall = (error) =>
-      resolve({
-        ok: false,
-        failure: thrown(new Error(`uncaught error outside the call's await chain: ${errorMessage(error)}`)),
-      });
-    callEndpoint(endpoint, task.body).then(resolve, (error: unknown) =>
-      resolve({ ok: false, failure: thrown(error) }),
+  let answered = false;
+  const answer = (result: ResultMessage) => {
+    if (answered) return;
+    answered = true;
+    reply(result);
+  };
+  const fail = (error: unknown) =>
+    answer([
+      id,
+      false,
+      thrown(new Error(`uncaught error outside the call's await chain: ${errorMessage(error)}`)),
+    ]);
+  currentCall.run({ fail }, () => {
+    callEndpoint(endpoint, body).then(
+      (result) => answer(result.ok ? [id, true, result.json] : [id, false, result.failure]),
+      (error: unknown) => answer([id, false, thrown(error)]),
     );
-  }).finally(() => {
-    failCurrentCall = undefined;
   });
+}
+
+function reply(result: ResultMessage): void {
+  port.postMessage(result);
 }

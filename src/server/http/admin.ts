@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { presentedToken, requireAdmin } from '../auth/authenticate.js';
 import type { RuntimeContext } from './context.js';
-import { sendValue } from './envelope.js';
+import { setTokenLabel } from './request-log.js';
+import { sendValue } from './respond.js';
 import { endpointOf, isPlainObject } from './request.js';
 
 /** The admin token of a request: Bearer, then `?token=`, then the JSON body's `token`. */
@@ -16,7 +17,7 @@ export function adminRouter(runtime: RuntimeContext): Router {
   const router = Router();
   const admin = (action: (req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
     const identity = requireAdmin(runtime.state().tokens, adminToken(req));
-    res.locals.tokenLabel = identity.label;
+    setTokenLabel(res, identity.label);
     const data = await action(req);
     runtime.logger.info(
       { kind: 'auth', action: endpointOf(req), tokenLabel: identity.label },

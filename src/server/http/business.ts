@@ -1,19 +1,25 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { presentedToken, requireToken } from '../auth/authenticate.js';
 import { validationError } from '../modules/validation.js';
+import { readJsonBody } from './body.js';
 import type { RuntimeContext } from './context.js';
-import { sendData } from './envelope.js';
 import { HttpError } from './errors.js';
 import { endpointOf, isPlainObject } from './request.js';
+import { setTokenLabel } from './request-log.js';
+import { sendData } from './respond.js';
 
 const REQUEST_KEYS = new Set(['token', 'body']);
 
-/** `POST /{module}/{function}` with `{"token": "...", "body": {params}}`. */
+/**
+ * `POST /{module}/{function}` with `{"token": "...", "body": {params}}`: the hot path, on
+ * plain `node:http` (see handler.ts). Throws HttpErrors; the caller turns them into envelopes.
+ */
 export function businessHandler(runtime: RuntimeContext) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const { config, tokens, generation } = runtime.state();
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = endpointOf(req);
-    const request: unknown = req.body ?? {};
+    const request = await readJsonBody(req, runtime.state().config.maxBodyBytes);
+    // Read once, after the body: a reload mid-request does not mix states.
+    const { config, tokens, generation } = runtime.state();
     if (!isPlainObject(request)) {
       throw new HttpError(
         'INVALID_JSON',
@@ -21,16 +27,10 @@ export function businessHandler(runtime: RuntimeContext) {
       );
     }
     const identity = requireToken(tokens, presentedToken(req, request.token));
-    res.locals.tokenLabel = identity.label;
+    setTokenLabel(res, identity.label);
 
-    const unknownKeys = Object.keys(request).filter((key) => !REQUEST_KEYS.has(key));
-    if (unknownKeys.length > 0) {
-      throw validationError(
-        unknownKeys.map((key) => ({
-          path: key,
-          message: 'Unknown key: a request has only "token" and "body"; parameters go inside "body"',
-        })),
-      );
+    for (const key in request) {
+      if (!REQUEST_KEYS.has(key)) throw unknownKeys(request);
     }
     const body = request.body ?? {};
     if (!isPlainObject(body))
@@ -48,8 +48,23 @@ export function businessHandler(runtime: RuntimeContext) {
       }
       throw new HttpError('ENDPOINT_NOT_FOUND', `No endpoint ${path}`);
     }
-    // The generation seen above runs the call, even if a reload swaps in another meanwhile.
-    const dataJson = await generation.pool!.call(path, body, endpoint.timeoutMs ?? config.functionTimeoutMs);
+    // The generation read above runs the call, even if a reload swaps in another meanwhile.
+    const dataJson = await generation.pool!.call(
+      endpoint,
+      body,
+      endpoint.timeoutMs ?? config.functionTimeoutMs,
+    );
     sendData(res, path, dataJson);
   };
+}
+
+function unknownKeys(request: Record<string, unknown>): HttpError {
+  return validationError(
+    Object.keys(request)
+      .filter((key) => !REQUEST_KEYS.has(key))
+      .map((key) => ({
+        path: key,
+        message: 'Unknown key: a request has only "token" and "body"; parameters go inside "body"',
+      })),
+  );
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { StatusPage } from '../../shared/contract.js';
 import type { RuntimeContext } from './context.js';
-import { writeJson } from './envelope.js';
+import { writeJson } from './respond.js';
 
 /** `GET /`: the public status page, as the original's. */
 export function statusHandler(runtime: RuntimeContext) {

@@ -46,7 +46,12 @@ export function describeModule({
       throw new ModuleLoadError(`${name}: timeoutMs must be a positive whole number of milliseconds`, where);
     }
     if (params !== undefined) {
-      endpoints.push({ ...zodEndpoint(base, params, signature, where), timeoutMs, fn: meta.fn });
+      endpoints.push({
+        ...zodEndpoint(base, params, signature, where),
+        timeoutMs,
+        async: isAsync(meta.fn),
+        fn: meta.fn,
+      });
       continue;
     }
     if (!signature) {
@@ -61,6 +66,7 @@ export function describeModule({
     endpoints.push({
       info: { ...base, description: signature.description, style: 'signature', params: toJsonSchema(schema) },
       timeoutMs,
+      async: isAsync(meta.fn),
       fn: meta.fn,
       parse: (body) => {
         const parsed = parseWith(schema, body) as Record<string, unknown>;
@@ -99,6 +105,8 @@ function zodEndpoint(
     parse: (body) => [parseWith(schema, body)],
   };
 }
+
+const isAsync = (fn: unknown) => typeof fn === 'function' && fn.constructor.name === 'AsyncFunction';
 
 function parseWith(schema: z.ZodType, body: Record<string, unknown>): unknown {
   const result = schema.safeParse(body);

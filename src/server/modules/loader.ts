@@ -1,6 +1,6 @@
 import type { LoadError } from '../../shared/contract.js';
 import { GenerationPool, LoadHangError, type PoolOptions } from '../exec/pool.js';
-import type { WorkerModule } from '../exec/protocol.js';
+import type { ModuleReport, WorkerModule } from '../exec/protocol.js';
 import { BuildCache, type ModuleBuild } from './build.js';
 import { discoverModules, moduleNameProblem, type ModuleFile } from './discover.js';
 import { Generation, type ServingModule } from './registry.js';
@@ -43,8 +43,11 @@ export async function loadGeneration(
   // the pool started again: each retry removes one module, so this ends.
   for (;;) {
     try {
-      const pool = await GenerationPool.start(entries, { ...options.pool, apisDir: options.apisDir });
-      return assemble(previous.id + 1, entries, pool, failures);
+      const { pool, reports } = await GenerationPool.start(entries, {
+        ...options.pool,
+        apisDir: options.apisDir,
+      });
+      return assemble(previous.id + 1, entries, pool, reports, failures);
     } catch (error) {
       if (!(error instanceof LoadHangError)) throw error;
       const hung = entries[error.moduleIndex]!;
@@ -65,11 +68,12 @@ function assemble(
   id: number,
   entries: WorkerModule[],
   pool: GenerationPool,
+  reports: ModuleReport[],
   failures: Map<string, LoadError>,
 ): Generation {
   const modules = new Map<string, ServingModule>();
   const builds = new Map<string, WorkerModule>(entries.map((entry) => [entry.build.module, entry]));
-  for (const report of pool.reports) {
+  for (const report of reports) {
     if (report.error) failures.set(report.module, report.error);
     const entry = builds.get(report.module)!;
     const build: ModuleBuild | undefined = report.serving === 'fallback' ? entry.fallback : entry.build;

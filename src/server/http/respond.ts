@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorEnvelope } from '../../shared/contract.js';
+import { CallError } from '../exec/pool.js';
+import type { RuntimeContext } from './context.js';
+import { HttpError } from './errors.js';
+import { endpointOf } from './request.js';
+
+/**
+ * Writes a success envelope around JSON text that is already serialised, so a function's result
+ * is stringified once, not parsed and stringified again.
+ */
+export function sendData(res: ServerResponse, endpoint: string, dataJson: string, status = 200): void {
+  writeJson(res, status, `{"success":true,"data":${dataJson},"endpoint":${JSON.stringify(endpoint)}}`);
+}
+
+export function sendValue(res: ServerResponse, endpoint: string, data: unknown): void {
+  sendData(res, endpoint, JSON.stringify(data ?? null));
+}
+
+export function writeJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/**
+ * The one place an error becomes a response: the error envelope with its status and code,
+ * logged when it is the server's or the function's fault. Never a stack trace in the answer.
+ */
+export function respondError(
+  runtime: RuntimeContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+): void {
+  const endpoint = endpointOf(req);
+  const { debug } = runtime.state().config;
+  const httpError = toHttpError(error, debug);
+  const requestId = res.getHeader('x-request-id');
+  if (error instanceof CallError && !error.failure.expose) {
+    runtime.logger.error({ kind: 'error', requestId, endpoint, stack: error.failure.stack }, error.message);
+  } else if (!(error instanceof HttpError)) {
+    runtime.logger.error({ kind: 'error', requestId, endpoint, err: error }, 'internal error');
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const envelope: ErrorEnvelope = {
+    success: false,
+    error: httpError.message,
+    code: httpError.code,
+    endpoint,
+  };
+  if (httpError.details) envelope.details = httpError.details;
+  writeJson(res, httpError.status, JSON.stringify(envelope));
+}
+
+function toHttpError(error: unknown, debug: boolean): HttpError {
+  // A function's own error message reaches the caller in debug mode only.
+  if (error instanceof CallError && !error.failure.expose && !debug) {
+    return new HttpError('FUNCTION_ERROR', 'The function failed; the server log has the details');
+  }
+  if (error instanceof HttpError) return error;
+  const message = debug && error instanceof Error ? error.message : 'Internal server error';
+  return new HttpError('INTERNAL_ERROR', message);
+}
