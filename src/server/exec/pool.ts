@@ -101,7 +101,9 @@ export class GenerationPool {
   ): Promise<{ pool: GenerationPool; reports: ModuleReport[] }> {
     const progress = new SharedArrayBuffer(4);
     const pool = new GenerationPool(options, modules, progress);
-    const first = Array.from({ length: options.threads }, () => pool.addWorker());
+    // One worker makes the generation ready; the others join right after, so a reload waits
+    // for one warm spare to load the modules, not for threads to start.
+    const first = pool.addWorker();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -110,11 +112,11 @@ export class GenerationPool {
       }, options.loadTimeoutMs);
     });
     try {
-      const reports = await Promise.race([Promise.any(first), timeout]);
+      const reports = await Promise.race([first, timeout]);
+      for (let more = 1; more < options.threads; more++) pool.addWorker().catch(() => undefined);
       return { pool, reports };
     } catch (error) {
       await pool.close();
-      if (error instanceof AggregateError) throw error.errors[0];
       throw error;
     } finally {
       clearTimeout(timer);

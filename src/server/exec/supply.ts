@@ -62,7 +62,7 @@ export class WorkerSupply {
     );
   }
 
-  /** Refills spares a moment later, off the path of the reload that took them. */
+  /** Refills spares once the reload that took them has moved on. */
   private scheduleRefill(): void {
     if (this.closed || this.refillTimer) return;
     this.refillTimer = setTimeout(() => {
@@ -72,7 +72,7 @@ export class WorkerSupply {
         booting.catch(() => undefined); // a spare that fails to boot is dropped when taken
         this.spares.push(booting);
       }
-    }, 200);
+    }, 0);
     this.refillTimer.unref();
   }
 

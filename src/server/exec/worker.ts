@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LoadError } from '../../shared/contract.js';
 import type { ModuleBuild } from '../modules/build.js';
-import { relativeTo } from '../modules/compile.js';
+import { relativeTo } from '../modules/discover.js';
 import { describeModule, type CallableEndpoint } from '../modules/describe.js';
 import { evaluateModule, ModuleLoadError } from '../modules/evaluate.js';
 import { callEndpoint, errorMessage, thrown } from './call.js';

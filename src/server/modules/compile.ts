@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { build, type Message } from 'esbuild';
 import type { LoadError } from '../../shared/contract.js';
+import { relativeTo } from './discover.js';
 
 export interface CompiledModule {
   code: string;
@@ -67,5 +68,4 @@ function toLoadError(message: Message, apisDir: string): Omit<LoadError, 'module
   };
 }
 
-export const relativeTo = (apisDir: string, file: string) =>
-  path.relative(apisDir, file).split(path.sep).join('/');
+export { relativeTo } from './discover.js';

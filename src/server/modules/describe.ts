@@ -83,7 +83,7 @@ function zodEndpoint(
   signature: SignatureResult | undefined,
   where: ConstructorParameters<typeof ModuleLoadError>[1],
 ): Pick<CallableEndpoint, 'info' | 'parse'> {
-  if (!(params instanceof z.ZodObject)) {
+  if (!isZodObject(params)) {
     throw new ModuleLoadError(
       `${base.function}: "params" must be a zod object, e.g. z.object({ name: z.string() })`,
       where,
@@ -104,6 +104,15 @@ function zodEndpoint(
     },
     parse: (body) => [parseWith(schema, body)],
   };
+}
+
+/**
+ * A zod 4 object schema, from this runtime's zod or another copy (a package in the project may
+ * bring its own): recognised by shape, not by class.
+ */
+function isZodObject(value: unknown): value is z.ZodObject {
+  const internals = (value as { _zod?: { def?: { type?: unknown } } } | null)?._zod;
+  return internals?.def?.type === 'object' && typeof (value as z.ZodObject).strict === 'function';
 }
 
 const isAsync = (fn: unknown) => typeof fn === 'function' && fn.constructor.name === 'AsyncFunction';

@@ -15,6 +15,10 @@ const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 export const RESERVED_MODULE_NAMES = new Set(['api', 'panel']);
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
+/** A path below the APIs folder as errors and the registry show it: relative, forward slashes. */
+export const relativeTo = (apisDir: string, file: string) =>
+  path.relative(apisDir, file).split(path.sep).join('/');
+
 /** Files and folders starting with `_` or `.` are helpers: importable, never modules. */
 export const isHelperName = (name: string) => name.startsWith('_') || name.startsWith('.');
 

@@ -22,7 +22,7 @@ const IGNORED_DIRS = new Set(['node_modules', '.git', '.api-deploy-out']);
 export function watchModules(
   apisDir: string,
   onChange: (changed: string[]) => void,
-  { debounceMs = 25, emptyFileGraceMs = 150 }: WatchOptions = {},
+  { debounceMs = 20, emptyFileGraceMs = 150 }: WatchOptions = {},
 ): { ready: Promise<void>; close(): Promise<void> } {
   const watcher = watch(apisDir, {
     ignoreInitial: true,
