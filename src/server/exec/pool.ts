@@ -27,6 +27,8 @@ export interface PoolOptions {
 
 /** Calls of `async` functions one worker interleaves at most. */
 const ASYNC_CALLS_PER_WORKER = 64;
+/** How long after a generation is ready its other workers start. */
+const FILL_DELAY_MS = 250;
 /** A worker above `threads` that stays idle this long is ended. */
 const IDLE_MS = 30_000;
 
@@ -101,8 +103,10 @@ export class GenerationPool {
   ): Promise<{ pool: GenerationPool; reports: ModuleReport[] }> {
     const progress = new SharedArrayBuffer(4);
     const pool = new GenerationPool(options, modules, progress);
-    // One worker makes the generation ready; the others join right after, so a reload waits
-    // for one warm spare to load the modules, not for threads to start.
+    // One worker makes the generation ready, so a reload waits for one warm spare to load the
+    // modules, not for threads to start. The others join a little later, unless another reload
+    // replaced this generation meanwhile (a burst of saves then costs one worker per save), or
+    // sooner if calls queue up (see grow).
     const first = pool.addWorker();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -113,7 +117,7 @@ export class GenerationPool {
     });
     try {
       const reports = await Promise.race([first, timeout]);
-      for (let more = 1; more < options.threads; more++) pool.addWorker().catch(() => undefined);
+      setTimeout(() => pool.fill(), FILL_DELAY_MS).unref();
       return { pool, reports };
     } catch (error) {
       await pool.close();
@@ -155,6 +159,14 @@ export class GenerationPool {
         this.grow();
       }
     });
+  }
+
+  /** Starts workers up to the pool's size. */
+  private fill(): void {
+    if (this.retired || this.closed) return;
+    for (let count = this.workers.size + this.starting; count < this.options.threads; count++) {
+      this.addWorker().catch(() => undefined);
+    }
   }
 
   /** No new calls will come: close once the calls in progress have finished. */
@@ -276,7 +288,7 @@ export class GenerationPool {
     clearTimeout(worker.idleTimer);
     for (const pending of worker.calls.values()) pending.reject(new CallError(workerLost(worker.lostWith)));
     worker.calls.clear();
-    if (this.closed) return;
+    if (this.closed || (this.retired && this.queue.length === 0)) return;
     if (this.workers.size + this.starting < this.options.threads || this.queue.length > 0) {
       this.addWorker().catch(() => undefined);
     }

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { LoadError } from '../../shared/contract.js';
-import { CompileError, compileModule, type CompiledModule } from './compile.js';
+import { CompileError, compileModule, stampOf, type CompiledModule } from './compile.js';
 import type { ModuleFile } from './discover.js';
 import { readSignatures } from './signature.js';
 import type { SignatureResult } from './type-ir.js';
@@ -9,39 +9,28 @@ import type { SignatureResult } from './type-ir.js';
  * A module ready to load in a worker: its compiled code and the signatures read from its
  * source. Plain data, cloned into every worker of a generation.
  */
-export interface ModuleBuild extends ModuleFile, CompiledModule {
+export interface ModuleBuild extends ModuleFile, Omit<CompiledModule, 'sourceText'> {
   signatures: Record<string, SignatureResult>;
 }
 
 export type BuildResult = { build: ModuleBuild } | { error: LoadError };
 
-interface CacheEntry {
-  build: ModuleBuild;
-  /** The stamp (mtime and size) of each input when it was built. */
-  stamps: Map<string, string>;
-}
-
 /**
  * Compiles modules, reusing a module's last build while none of its inputs (its own file and
- * every helper esbuild saw it import) has changed. So a change to a helper rebuilds exactly the
+ * every helper esbuild read for it) has changed. So a change to a helper rebuilds exactly the
  * modules that import it, and a reload after one edit compiles one module.
  */
 export class BuildCache {
-  private readonly entries = new Map<string, CacheEntry>();
+  private readonly builds = new Map<string, ModuleBuild>();
 
   async build(file: ModuleFile, apisDir: string): Promise<BuildResult> {
-    const cached = this.entries.get(file.file);
-    if (cached && cached.build.module === file.module && (await unchanged(cached.stamps))) {
-      return { build: cached.build };
-    }
-    this.entries.delete(file.file);
+    const cached = this.builds.get(file.file);
+    if (cached && cached.module === file.module && (await unchanged(cached.inputs))) return { build: cached };
+    this.builds.delete(file.file);
     try {
-      const [compiled, source] = await Promise.all([
-        compileModule(file.file, apisDir),
-        readFile(file.file, 'utf8'),
-      ]);
-      const build: ModuleBuild = { ...file, ...compiled, signatures: readSignatures(file.file, source) };
-      this.entries.set(file.file, { build, stamps: await stampAll(compiled.inputs) });
+      const { sourceText, ...compiled } = await compileModule(file.file, apisDir);
+      const build: ModuleBuild = { ...file, ...compiled, signatures: readSignatures(file.file, sourceText) };
+      this.builds.set(file.file, build);
       return { build };
     } catch (error) {
       const cause =
@@ -55,24 +44,17 @@ export class BuildCache {
   /** Forgets builds of files that are gone. */
   keepOnly(files: readonly ModuleFile[]): void {
     const present = new Set(files.map((file) => file.file));
-    for (const key of this.entries.keys()) if (!present.has(key)) this.entries.delete(key);
+    for (const key of this.builds.keys()) if (!present.has(key)) this.builds.delete(key);
   }
 }
 
-async function stamp(file: string): Promise<string> {
-  try {
-    const info = await stat(file);
-    return `${info.mtimeMs}:${info.ctimeMs}:${info.size}`;
-  } catch {
-    return 'missing';
-  }
-}
-
-async function stampAll(files: readonly string[]): Promise<Map<string, string>> {
-  return new Map(await Promise.all(files.map(async (file) => [file, await stamp(file)] as const)));
-}
-
-async function unchanged(stamps: Map<string, string>): Promise<boolean> {
-  const now = await Promise.all([...stamps].map(async ([file, before]) => (await stamp(file)) === before));
-  return now.every(Boolean);
+async function unchanged(inputs: Record<string, string>): Promise<boolean> {
+  const checks = Object.entries(inputs).map(async ([file, stamp]) => {
+    try {
+      return stampOf(await stat(file)) === stamp;
+    } catch {
+      return false;
+    }
+  });
+  return (await Promise.all(checks)).every(Boolean);
 }

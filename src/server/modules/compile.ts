@@ -1,5 +1,6 @@
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { build, type Message } from 'esbuild';
+import { build, type Loader, type Message, type Plugin } from 'esbuild';
 import type { LoadError } from '../../shared/contract.js';
 import { relativeTo } from './discover.js';
 
@@ -7,8 +8,13 @@ export interface CompiledModule {
   code: string;
   /** The source map of `code`, as JSON text. */
   map: string;
-  /** Absolute paths of the user files bundled in (the entry and every helper it imports). */
-  inputs: string[];
+  /**
+   * The user files bundled in (the entry and every helper it imports), each with the stamp
+   * (mtime and size) it had when it was read for this build.
+   */
+  inputs: Record<string, string>;
+  /** The text of the module's own file, as compiled. */
+  sourceText: string;
   /** The virtual file name the code is evaluated under; stack frames name it. */
   filename: string;
   /** Absolute path of the module's own file (the entry point). */
@@ -22,6 +28,11 @@ export class CompileError extends Error {
   }
 }
 
+/** A file's stamp: what tells a later look whether it changed. */
+export const stampOf = (info: { mtimeMs: number; size: number }) => `${info.mtimeMs}:${info.size}`;
+
+const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.json': 'json' };
+
 /**
  * Bundles one module with its relative imports into a CommonJS function body. Packages
  * (`api-deploy`, `zod`, anything in node_modules) stay external and are resolved at load time.
@@ -30,6 +41,7 @@ export class CompileError extends Error {
  */
 export async function compileModule(file: string, apisDir: string): Promise<CompiledModule> {
   const outfile = path.join(apisDir, '.api-deploy-out', `${path.basename(file)}.cjs`);
+  const read = new Map<string, { stamp: string; text: string }>();
   const result = await build({
     entryPoints: [file],
     absWorkingDir: apisDir,
@@ -45,6 +57,7 @@ export async function compileModule(file: string, apisDir: string): Promise<Comp
     write: false,
     logLevel: 'silent',
     charset: 'utf8',
+    plugins: [recordReads(read)],
   }).catch((error: unknown) => {
     const errors = (error as { errors?: Message[] }).errors;
     if (!errors) throw error;
@@ -52,10 +65,31 @@ export async function compileModule(file: string, apisDir: string): Promise<Comp
   });
   const code = result.outputFiles.find((output) => output.path.endsWith('.cjs'))!.text;
   const map = result.outputFiles.find((output) => output.path.endsWith('.map'))!.text;
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((input) => !input.includes('node_modules/'))
-    .map((input) => path.resolve(apisDir, input));
-  return { code, map, inputs, filename: outfile, source: file };
+  const inputs = Object.fromEntries([...read].map(([input, { stamp }]) => [input, stamp]));
+  return { code, map, inputs, sourceText: read.get(file)?.text ?? '', filename: outfile, source: file };
+}
+
+/**
+ * Reads every user file for esbuild, stamping it first, so the build cache knows exactly which
+ * version of each file a build was made from: a save landing mid-build makes the stamp older
+ * than the file, and the next reload builds again rather than keep a stale build.
+ */
+function recordReads(read: Map<string, { stamp: string; text: string }>): Plugin {
+  return {
+    name: 'api-deploy-record-reads',
+    setup(build) {
+      build.onLoad({ filter: /.*/, namespace: 'file' }, async ({ path: file }) => {
+        const info = await stat(file);
+        const text = await readFile(file, 'utf8');
+        read.set(file, { stamp: stampOf(info), text });
+        return {
+          contents: text,
+          loader: LOADERS[path.extname(file)] ?? 'js',
+          resolveDir: path.dirname(file),
+        };
+      });
+    },
+  };
 }
 
 function toLoadError(message: Message, apisDir: string): Omit<LoadError, 'module'> {

@@ -5,6 +5,8 @@ import * as zod from 'zod';
 import * as publicApi from '../public.js';
 import type { CompiledModule } from './compile.js';
 
+type EvaluableModule = Pick<CompiledModule, 'code' | 'map' | 'filename' | 'source'>;
+
 /** Where an error thrown while a module loads points to in the user's own source. */
 export interface SourceLocation {
   file: string;
@@ -27,7 +29,7 @@ export class ModuleLoadError extends Error {
  * runtime's own copies (one zod for user schemas and the runtime's JSON Schema conversion);
  * other packages resolve from the APIs folder as Node would resolve them.
  */
-export function evaluateModule(compiled: CompiledModule, apisDir: string): Record<string, unknown> {
+export function evaluateModule(compiled: EvaluableModule, apisDir: string): Record<string, unknown> {
   const projectRequire = createRequire(path.join(apisDir, '__api-deploy__.js'));
   const userRequire = (id: string): unknown => {
     if (id === 'api-deploy') return publicApi;
@@ -52,7 +54,7 @@ export function evaluateModule(compiled: CompiledModule, apisDir: string): Recor
 }
 
 /** Maps the first stack frame inside the compiled bundle back to the user's file and line. */
-export function locate(error: unknown, compiled: CompiledModule): SourceLocation | undefined {
+export function locate(error: unknown, compiled: EvaluableModule): SourceLocation | undefined {
   const stack = error instanceof Error ? (error.stack ?? '') : '';
   const escaped = compiled.filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const frame = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(stack);

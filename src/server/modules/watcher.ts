@@ -7,6 +7,11 @@ export interface WatchOptions {
   debounceMs?: number;
   /** A save that empties a file is often the first half of a truncate-then-write: wait this long for the rest. */
   emptyFileGraceMs?: number;
+  /**
+   * chokidar drops a second `change` of a file within 50 ms of the first; a little after each
+   * reload the files it read are looked at again, and reloaded if they changed since.
+   */
+  recheckMs?: number;
 }
 
 /** Files whose change can change a module: sources, and data files a module may import. */
@@ -22,31 +27,28 @@ const IGNORED_DIRS = new Set(['node_modules', '.git', '.api-deploy-out']);
 export function watchModules(
   apisDir: string,
   onChange: (changed: string[]) => void,
-  { debounceMs = 20, emptyFileGraceMs = 150 }: WatchOptions = {},
+  { debounceMs = 20, emptyFileGraceMs = 150, recheckMs = 75 }: WatchOptions = {},
 ): { ready: Promise<void>; close(): Promise<void> } {
-  const watcher = watch(apisDir, {
-    ignoreInitial: true,
-    atomic: true,
-    ignored: (file, stats) => {
-      if (path.basename(file).startsWith('.') && file !== apisDir) return true;
-      if (
-        path
-          .relative(apisDir, file)
-          .split(path.sep)
-          .some((segment) => IGNORED_DIRS.has(segment))
-      )
-        return true;
-      return stats?.isFile() === true && !WATCHED.test(file);
-    },
-  });
+  const ignored = (file: string, stats?: { isFile(): boolean }) => {
+    if (file === apisDir) return false;
+    if (path.basename(file).startsWith('.')) return true;
+    const segments = path.relative(apisDir, file).split(path.sep);
+    if (segments.some((segment) => IGNORED_DIRS.has(segment))) return true;
+    return stats?.isFile() === true && !WATCHED.test(file);
+  };
+  const watcher = watch(apisDir, { ignoreInitial: true, atomic: true, ignored });
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  let recheck: NodeJS.Timeout | undefined;
   let graceUsed = false;
+  let closed = false;
 
   const flush = async () => {
     timer = undefined;
     const changed = [...pending];
-    if (!graceUsed && (await anyEmpty(changed))) {
+    const stamps = await stampAll(changed);
+    if (closed || timer) return; // closed, or more changes came while stamping: their flush follows
+    if (!graceUsed && [...stamps.values()].some((stamp) => stamp.endsWith(':0'))) {
       graceUsed = true;
       timer = setTimeout(() => void flush(), emptyFileGraceMs);
       return;
@@ -54,33 +56,48 @@ export function watchModules(
     pending.clear();
     graceUsed = false;
     onChange(changed);
+    clearTimeout(recheck);
+    recheck = setTimeout(() => void recheckChanged(stamps), recheckMs);
+  };
+  const recheckChanged = async (flushed: Map<string, string>) => {
+    const now = await stampAll([...flushed.keys()]);
+    const missed = [...now].filter(([file, stamp]) => flushed.get(file) !== stamp).map(([file]) => file);
+    for (const file of missed) schedule(file);
   };
   const schedule = (file: string) => {
-    if (!WATCHED.test(file) && !(file === apisDir || !path.extname(file))) return;
+    if (closed) return;
     pending.add(file);
     clearTimeout(timer);
     timer = setTimeout(() => void flush(), debounceMs);
   };
-  for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const)
-    watcher.on(event, schedule);
+  for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) {
+    watcher.on(event, (file: string) => {
+      if (WATCHED.test(file) || !path.extname(file)) schedule(file);
+    });
+  }
 
   return {
     ready: new Promise((resolve) => watcher.once('ready', () => resolve())),
     close: async () => {
+      closed = true;
       clearTimeout(timer);
+      clearTimeout(recheck);
       await watcher.close();
     },
   };
 }
 
-async function anyEmpty(files: string[]): Promise<boolean> {
-  const sizes = await Promise.all(
-    files.map((file) =>
-      stat(file).then(
-        (info) => (info.isFile() ? info.size : 1),
-        () => 1, // gone: a delete, nothing to wait for
-      ),
-    ),
+/** Each file's mtime and size (`gone` when deleted, a folder reads as non-empty). */
+async function stampAll(files: string[]): Promise<Map<string, string>> {
+  const stamps = await Promise.all(
+    files.map(async (file) => {
+      try {
+        const info = await stat(file);
+        return [file, info.isFile() ? `${info.mtimeMs}:${info.size}` : 'dir'] as const;
+      } catch {
+        return [file, 'gone'] as const;
+      }
+    }),
   );
-  return sizes.some((size) => size === 0);
+  return new Map(stamps);
 }
