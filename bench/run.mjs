@@ -275,7 +275,7 @@ function markdown(r) {
 | ratio runtime / bare (median of ${t.rounds.length} interleaved rounds) | **${t.ratio}** | ≥ 1.0, never < 0.6 |
 | save-to-new-answer reload, ${r.reload.edits} edits | p50 ${r.reload.p50} ms, p95 ${r.reload.p95} ms | p50 ≤ 100, p95 ≤ 250 |
 | failed requests during ${r.reloadUnderLoad.reloads} reloads under load | ${r.reloadUnderLoad.failed} of ${r.reloadUnderLoad.requests} | 0 |
-| RSS after ${r.memory.reloads} reloads vs after 10 | ${r.memory.rssAfterManyMb} MB vs ${r.memory.rssAfter10Mb} MB (+${r.memory.growthMb} MB) | ≤ 30 MB growth |
+| RSS after ${r.memory.reloads} reloads vs after 10 | ${r.memory.rssAfterManyMb} MB vs ${r.memory.rssAfter10Mb} MB (${r.memory.growthMb >= 0 ? '+' : ''}${r.memory.growthMb} MB) | ≤ 30 MB growth |
 | fast endpoint p99 while a call blocks its worker 2 s | ${r.blocked.p99} ms (${r.blocked.errors} errors) | ≤ 50 ms |
 
 Machine: ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memoryGb} GB, Node ${r.machine.node}; load generator on the same cores.${r.quick ? ' (quick run)' : ''}
