@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { presentedToken, requireAdmin } from '../auth/authenticate.js';
 import type { RuntimeContext } from './context.js';
+import { endpointOf, isPlainObject } from './request.js';
 import { setTokenLabel } from './request-log.js';
 import { sendValue } from './respond.js';
-import { endpointOf, isPlainObject } from './request.js';
 
 /** The admin token of a request: Bearer, then `?token=`, then the JSON body's `token`. */
 function adminToken(req: Request): unknown {
@@ -12,22 +12,41 @@ function adminToken(req: Request): unknown {
   return presentedToken(req, query, isPlainObject(body) ? body.token : undefined);
 }
 
+/**
+ * An admin endpoint: checks the admin token (the seed's errors when it is missing or not an
+ * admin's), runs the action, and answers its result in the envelope. Actions that change
+ * something (`audit`: by default anything but GET) are logged as admin actions. Errors thrown
+ * by the action reach the one error handler.
+ */
+export function adminAction(
+  runtime: RuntimeContext,
+  action: (req: Request, res: Response) => unknown,
+  { audit }: { audit?: boolean } = {},
+) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const identity = requireAdmin(runtime.state().tokens, adminToken(req));
+    setTokenLabel(res, identity.label);
+    const data = await action(req, res);
+    if (audit ?? req.method !== 'GET') {
+      runtime.logger.info(
+        {
+          kind: 'auth',
+          event: 'admin-action',
+          action: `${req.method} ${endpointOf(req)}`,
+          tokenLabel: identity.label,
+        },
+        'admin action',
+      );
+    }
+    if (!res.headersSent) sendValue(res, endpointOf(req), data);
+  };
+}
+
 /** The seed's admin endpoints, each answering GET (`?token=`) and POST (`{"token": ...}`). */
 export function adminRouter(runtime: RuntimeContext): Router {
   const router = Router();
-  const admin = (action: (req: Request) => Promise<unknown>) => async (req: Request, res: Response) => {
-    const identity = requireAdmin(runtime.state().tokens, adminToken(req));
-    setTokenLabel(res, identity.label);
-    const data = await action(req);
-    runtime.logger.info(
-      { kind: 'auth', action: endpointOf(req), tokenLabel: identity.label },
-      'admin action',
-    );
-    sendValue(res, endpointOf(req), data);
-  };
-
-  const reload = admin(() => runtime.reload());
-  const reloadConfig = admin(() => runtime.reloadConfig());
+  const reload = adminAction(runtime, () => runtime.reload(), { audit: true });
+  const reloadConfig = adminAction(runtime, () => runtime.reloadConfig(), { audit: true });
   router.route('/api/reload').get(reload).post(reload);
   router.route('/api/reload-config').get(reloadConfig).post(reloadConfig);
   return router;
