@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfigSource } from '../src/server/config/load.js';
 import { createRuntime, type Runtime } from '../src/server/index.js';
-import { silentLogger } from '../src/server/logs/logger.js';
 import { makeWorkspace } from './helpers/server.js';
 
 const run = promisify(execFile);
@@ -42,7 +41,7 @@ describe("the README's examples work as written", () => {
       if (name) await writeFile(path.join(dir, name), block);
     }
     const source = resolveConfigSource({ config: path.join(dir, 'api-deploy.config.json') }, {});
-    runtime = createRuntime({ config: loadConfig(source), source, logger: silentLogger() });
+    runtime = createRuntime({ config: loadConfig(source), source });
     url = await runtime.start();
   });
   afterAll(() => runtime.stop());

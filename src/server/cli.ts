@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const runtime = createRuntime({ config, source });
+  const runtime = createRuntime({ config, source, stdout: process.stdout });
   let url: string;
   try {
     url = await runtime.start();

@@ -1,15 +1,20 @@
 import { EventEmitter } from 'node:events';
-import type { LoadError, ReloadResult } from '../shared/contract.js';
+import type { ReloadResult } from '../shared/contract.js';
 import { TokenStore } from './auth/tokens.js';
 import { ConfigError, loadConfig, type ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { defaultWorkerFile, type PoolOptions } from './exec/pool.js';
 import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
 import { createHandler } from './http/handler.js';
-import type { ReloadConfigResult, RuntimeContext, RuntimeState } from './http/context.js';
+import type { ReloadConfigResult, RuntimeContext, RuntimeEvents, RuntimeState } from './http/context.js';
+import { Metrics } from './http/metrics.js';
+import { FailedAttempts } from './auth/attempts.js';
 import { HttpError } from './http/errors.js';
-import { listen, type Listening } from './http/listen.js';
-import { createLogger, type Logger } from './logs/logger.js';
+import { listen, StartError, type Listening } from './http/listen.js';
+import { entryValue } from './auth/tokens.js';
+import { DEFAULT_ADMIN_TOKEN } from './config/schema.js';
+import { createLogger } from './logs/logger.js';
+import { LogSink } from './logs/sink.js';
 import { BuildCache } from './modules/build.js';
 import { loadGeneration } from './modules/loader.js';
 import { Generation } from './modules/registry.js';
@@ -17,26 +22,27 @@ import { watchModules } from './modules/watcher.js';
 import { VERSION } from './version.js';
 
 export type { Config } from './config/schema.js';
-export type { ReloadConfigResult } from './http/context.js';
+export type { ReloadConfigResult, RuntimeEvents } from './http/context.js';
 export { StartError } from './http/listen.js';
+
+/** Whether a host only accepts connections from this machine. */
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
+}
 
 export interface RuntimeOptions {
   config: Config;
   /** Where `reloadConfig()` reads the config again; without it, reload-config keeps the config. */
   source?: ConfigSource;
-  logger?: Logger;
+  /** Also write log lines here (the headless server passes its standard output). */
+  stdout?: NodeJS.WritableStream;
+  /** The clock of log rotation; tests pass a fake one. */
+  now?: () => number;
   /** The built worker script; found beside the bundle, or in out/server, by default. */
   workerFile?: string;
   /** How long loading every module may take before the one loading is declared hung. */
   loadTimeoutMs?: number;
-}
-
-export interface RuntimeEvents {
-  /** A reload finished: a new registry generation serves. */
-  reloaded: [ReloadResult];
-  /** A module's latest version failed to build or load (it keeps serving its last good one, if any). */
-  loadError: [LoadError];
-  configChanged: [ReloadConfigResult];
 }
 
 export interface Runtime {
@@ -59,7 +65,10 @@ const RELOAD_KEYS = ['apisDir', 'workers', 'maxWorkers', 'workerMemoryMb'] as co
 const LOAD_TIMEOUT_MS = 10_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
-  const logger = options.logger ?? createLogger();
+  const tokenUsage = new Map<string, number>();
+  const sink = new LogSink(options.config.logging, options.stdout, options.now);
+  sink.setSecrets(TokenStore.fromConfig(options.config, tokenUsage).secrets);
+  const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
   const events = new EventEmitter<RuntimeEvents>();
   const workerFile = options.workerFile ?? defaultWorkerFile();
   const supplyOptions = (config: Config): SupplyOptions => ({
@@ -71,7 +80,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const builds = new BuildCache();
   let state: RuntimeState = {
     config: options.config,
-    tokens: TokenStore.fromConfig(options.config),
+    tokens: TokenStore.fromConfig(options.config, tokenUsage),
     generation: Generation.empty(),
   };
   let listening: Listening | undefined;
@@ -161,7 +170,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const changed = (Object.keys(next) as (keyof Config)[]).filter(
       (key) => JSON.stringify(next[key]) !== JSON.stringify(previous[key]),
     );
-    state = { ...state, config: next, tokens: TokenStore.fromConfig(next) };
+    state = { ...state, config: next, tokens: TokenStore.fromConfig(next, tokenUsage) };
+    sink.setSecrets(state.tokens.secrets);
+    sink.configure(next.logging);
+    context.attempts.setLimit(next.maxFailedAuthPerMinute);
     if (changed.includes('workerMemoryMb') || changed.includes('workers'))
       supply.reconfigure(supplyOptions(next));
     const restartRequired = RESTART_KEYS.filter((key) => changed.includes(key));
@@ -189,13 +201,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     reloadConfig,
     startedAt: Date.now(),
     logger,
+    logs: sink,
+    events,
+    metrics: new Metrics(),
+    attempts: new FailedAttempts(options.config.maxFailedAuthPerMinute),
+    url: () => listening?.url,
     version: VERSION,
   };
 
   async function start(): Promise<string> {
     if (listening) throw new Error('the runtime is already started');
+    const { host, port, adminTokens } = state.config;
+    if (!isLoopback(host) && adminTokens.some((entry) => entryValue(entry) === DEFAULT_ADMIN_TOKEN)) {
+      throw new StartError(
+        `refusing to listen on ${host}: the admin token is still the documented default "${DEFAULT_ADMIN_TOKEN}", which anyone who read the README knows; set your own in "adminTokens" (or listen on 127.0.0.1)`,
+      );
+    }
     await reload();
-    const { host, port } = state.config;
     try {
       listening = await listen(createHandler(context), host, port);
     } catch (error) {
@@ -221,7 +243,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await state.generation.pool?.close();
     await supply.close();
     logger.info({ kind: 'system', event: 'stopped' }, 'stopped');
-    logger.flush();
+    sink.flushSync();
+    await sink.end();
   }
 
   return {

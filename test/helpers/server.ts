@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, resolveConfigSource } from '../../src/server/config/load.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/server/index.js';
-import { silentLogger } from '../../src/server/logs/logger.js';
 
 export const BUSINESS = 'test-business-token';
 export const ADMIN = 'test-admin-token';
@@ -60,7 +59,7 @@ export async function startServer(
 ): Promise<TestServer> {
   const dir = await makeWorkspace(files, config);
   const source = resolveConfigSource({ config: path.join(dir, 'api-deploy.config.json') }, {});
-  const runtime = createRuntime({ config: loadConfig(source), source, logger: silentLogger(), ...options });
+  const runtime = createRuntime({ config: loadConfig(source), source, ...options });
   const url = await runtime.start();
   const call = async (
     method: string,

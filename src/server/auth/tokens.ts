@@ -1,19 +1,38 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config, TokenEntry } from '../config/schema.js';
 
 export type Role = 'business' | 'admin';
 
 export interface TokenIdentity {
+  /** A stable id derived from the token (a digest prefix), safe to show and to log. */
+  id: string;
   role: Role;
   /** A name safe to log: the configured label, or a masked form of the value. */
   label: string;
 }
 
+/** A token as the admin API lists it: never its value. */
+export interface TokenInfo extends TokenIdentity {
+  masked: string;
+  created?: string;
+  lastUsed?: string;
+}
+
 interface StoredToken extends TokenIdentity {
   digest: Buffer;
+  masked: string;
+  created?: string;
 }
 
 const digestOf = (value: string) => createHash('sha256').update(value).digest();
+
+/** The id of a token value, as the admin API names it. */
+export const tokenId = (value: string) => digestOf(value).toString('hex').slice(0, 12);
+
+/** A new token: 32 random bytes, URL-safe. */
+export const newTokenValue = () => `adt_${randomBytes(32).toString('base64url')}`;
+
+export const entryValue = (entry: TokenEntry) => (typeof entry === 'string' ? entry : entry.token);
 
 /** Masks a token for display: the first characters and its length, never the whole value. */
 export function maskToken(value: string): string {
@@ -23,17 +42,34 @@ export function maskToken(value: string): string {
 /**
  * The tokens in force. Lookups compare SHA-256 digests with `timingSafeEqual` against every
  * known token, without an early exit, so the answer's timing does not reveal how much of a
- * guess was right, nor which list it matched.
+ * guess was right, nor which list it matched. When a token was last used is kept in `usage`,
+ * which outlives a store rebuilt from a reloaded config.
  */
 export class TokenStore {
   private readonly tokens: StoredToken[];
+  /** The token values, for the log sink to scrub from lines; never logged or sent. */
+  readonly secrets: string[];
 
-  constructor(business: readonly TokenEntry[], admin: readonly TokenEntry[]) {
+  constructor(
+    business: readonly TokenEntry[],
+    admin: readonly TokenEntry[],
+    private readonly usage = new Map<string, number>(),
+  ) {
     const toStored = (entry: TokenEntry, role: Role): StoredToken => {
-      const value = typeof entry === 'string' ? entry : entry.token;
-      const label = typeof entry === 'string' ? undefined : entry.label;
-      return { role, label: label ?? maskToken(value), digest: digestOf(value) };
+      const value = entryValue(entry);
+      const digest = digestOf(value);
+      const masked = maskToken(value);
+      const details: { label?: string; created?: string } = typeof entry === 'string' ? {} : entry;
+      return {
+        id: digest.toString('hex').slice(0, 12),
+        role,
+        label: details.label ?? masked,
+        masked,
+        created: details.created,
+        digest,
+      };
     };
+    this.secrets = [...admin, ...business].map(entryValue);
     // Admin entries first: a value listed in both lists acts as admin.
     this.tokens = [
       ...admin.map((entry) => toStored(entry, 'admin')),
@@ -41,8 +77,11 @@ export class TokenStore {
     ];
   }
 
-  static fromConfig(config: Pick<Config, 'validTokens' | 'adminTokens'>): TokenStore {
-    return new TokenStore(config.validTokens, config.adminTokens);
+  static fromConfig(
+    config: Pick<Config, 'validTokens' | 'adminTokens'>,
+    usage?: Map<string, number>,
+  ): TokenStore {
+    return new TokenStore(config.validTokens, config.adminTokens, usage);
   }
 
   /** The identity a presented token stands for, or undefined when it is not known. */
@@ -52,6 +91,25 @@ export class TokenStore {
     for (const token of this.tokens) {
       if (timingSafeEqual(token.digest, digest) && !found) found = token;
     }
-    return found && { role: found.role, label: found.label };
+    if (!found) return undefined;
+    this.usage.set(found.id, Date.now());
+    return { id: found.id, role: found.role, label: found.label };
+  }
+
+  list(): TokenInfo[] {
+    const seen = new Set<string>();
+    return this.tokens
+      .filter((token) => !seen.has(token.id) && seen.add(token.id))
+      .map(({ id, role, label, masked, created }) => {
+        const lastUsed = this.usage.get(id);
+        return {
+          id,
+          role,
+          label,
+          masked,
+          created,
+          lastUsed: lastUsed ? new Date(lastUsed).toISOString() : undefined,
+        };
+      });
   }
 }

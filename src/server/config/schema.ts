@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DURATION, SIZE } from '../logs/periods.js';
 
 /** The seed's default tokens, kept so its curl examples work as written on a fresh clone. */
 export const DEFAULT_BUSINESS_TOKEN = 'your-business-token';
@@ -11,13 +12,12 @@ const tokenEntry = z.union(
     z.strictObject({
       token: z.string().min(1, 'a token must not be empty'),
       label: z.string().min(1).optional(),
+      /** When the admin API created it (ISO 8601). */
+      created: z.string().optional(),
     }),
   ],
   { error: 'expected a token string or { "token": "...", "label": "..." }' },
 );
-
-const DURATION = /^\s*(\d+)\s*(second|minute|hour|day|week)s?\s*$/i;
-const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)\s*$/i;
 
 const duration = z.string().regex(DURATION, 'expected a duration such as "30 days", "12 hours" or "1 week"');
 const rotation = z
@@ -36,6 +36,8 @@ export const loggingSchema = z.strictObject({
   logFilePath: z.string().min(1).default('logs/api_{date}.log'),
   logRotation: rotation.default('1 day'),
   logRetention: duration.default('30 days'),
+  /** Recent entries kept in memory for the admin API (`/api/logs`) and the panel. */
+  bufferSize: z.number().int().min(100).max(1_000_000).default(5000),
 });
 
 export const configSchema = z.strictObject({
@@ -65,6 +67,10 @@ export const configSchema = z.strictObject({
   /** Heap limit of one worker, in MB; a function that needs more fails with 500. */
   workerMemoryMb: z.number().int().min(16).default(512),
   maxBodyBytes: z.number().int().positive().default(1_048_576),
+  /** Failed token attempts one address may make in a minute before it gets 429. */
+  maxFailedAuthPerMinute: z.number().int().min(1).default(10),
+  /** Origins allowed to call the server from a browser (CORS); none by default. */
+  corsOrigins: z.array(z.string().min(1)).default([]),
   logging: loggingSchema.prefault({}),
 });
 

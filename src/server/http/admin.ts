@@ -24,6 +24,7 @@ export function adminAction(
   { audit }: { audit?: boolean } = {},
 ) {
   return async (req: Request, res: Response): Promise<void> => {
+    await runtime.attempts.check(req.socket.remoteAddress);
     const identity = requireAdmin(runtime.state().tokens, adminToken(req));
     setTokenLabel(res, identity.label);
     const data = await action(req, res);

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { presentedToken, requireToken } from '../auth/authenticate.js';
 import { validationError } from '../modules/validation.js';
-import { readJsonBody } from './body.js';
+import { parseJsonBody, readBodyText } from './body.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from './errors.js';
 import { endpointOf, isPlainObject } from './request.js';
-import { setTokenLabel } from './request-log.js';
+import { note, setTokenLabel } from './request-log.js';
 import { sendData } from './respond.js';
 
 const REQUEST_KEYS = new Set(['token', 'body']);
@@ -17,15 +17,18 @@ const REQUEST_KEYS = new Set(['token', 'body']);
 export function businessHandler(runtime: RuntimeContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = endpointOf(req);
-    const request = await readJsonBody(req, runtime.state().config.maxBodyBytes);
+    const text = await readBodyText(req, runtime.state().config.maxBodyBytes);
     // Read once, after the body: a reload mid-request does not mix states.
     const { config, tokens, generation } = runtime.state();
+    if (config.logging.logRequestBody) note(res, { body: text });
+    const request = parseJsonBody(text);
     if (!isPlainObject(request)) {
       throw new HttpError(
         'INVALID_JSON',
         'The request body must be a JSON object: {"token": "...", "body": {...}}',
       );
     }
+    await runtime.attempts.check(req.socket.remoteAddress);
     const identity = requireToken(tokens, presentedToken(req, request.token));
     setTokenLabel(res, identity.label);
 
@@ -54,6 +57,7 @@ export function businessHandler(runtime: RuntimeContext) {
       body,
       endpoint.timeoutMs ?? config.functionTimeoutMs,
     );
+    if (config.logging.logResponseData) note(res, { response: dataJson });
     sendData(res, path, dataJson);
   };
 }

@@ -1,7 +1,11 @@
-import type { ReloadResult } from '../../shared/contract.js';
+import type { EventEmitter } from 'node:events';
+import type { LoadError, ReloadResult } from '../../shared/contract.js';
+import type { FailedAttempts } from '../auth/attempts.js';
+import type { Metrics } from './metrics.js';
 import type { TokenStore } from '../auth/tokens.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logs/logger.js';
+import type { LogSink } from '../logs/sink.js';
 import type { Generation } from '../modules/registry.js';
 
 /** What one request reads: taken once per request, so a reload mid-request does not mix states. */
@@ -20,12 +24,29 @@ export interface ReloadConfigResult {
   reload?: ReloadResult;
 }
 
+export interface RuntimeEvents {
+  /** A reload finished: a new registry generation serves. */
+  reloaded: [ReloadResult];
+  /** A module's latest version failed to build or load (it keeps serving its last good one, if any). */
+  loadError: [LoadError];
+  configChanged: [ReloadConfigResult];
+  /** A token was created or revoked through the admin API (ids only, never values). */
+  tokensChanged: [{ created?: string; revoked?: string }];
+}
+
 /** The runtime as the HTTP layer sees it. */
 export interface RuntimeContext {
+  readonly events: EventEmitter<RuntimeEvents>;
+  readonly metrics: Metrics;
+  readonly attempts: FailedAttempts;
+  /** The URL the server answers on, once listening. */
+  url(): string | undefined;
   state(): RuntimeState;
   reload(): Promise<ReloadResult>;
   reloadConfig(): Promise<ReloadConfigResult>;
   readonly startedAt: number;
   readonly logger: Logger;
+  /** Where logs go; its ring buffer answers the admin API's log queries. */
+  readonly logs: LogSink;
   readonly version: string;
 }

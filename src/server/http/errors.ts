@@ -8,6 +8,8 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details?: ErrorDetail[];
+  /** Headers the answer carries (Retry-After, say). */
+  headers?: Record<string, string>;
 
   constructor(code: ErrorCode, message: string, details?: ErrorDetail[]);
   constructor(code: string, message: string, details: ErrorDetail[] | undefined, status: number);

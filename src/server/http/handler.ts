@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import cors from 'cors';
 import { createApp } from './app.js';
 import { businessHandler } from './business.js';
 import type { RuntimeContext } from './context.js';
@@ -15,13 +16,36 @@ const RESERVED = /^\/(?:api|panel)(?:[/?]|$)/;
  */
 export function createHandler(runtime: RuntimeContext): RequestListener {
   const app = createApp(runtime);
-  const business = businessHandler(runtime);
+  const callFunction = businessHandler(runtime);
+  const allowOrigins = corsFor(runtime);
   return (req: IncomingMessage, res: ServerResponse) => {
-    trackRequest(runtime, req, res);
-    if (req.method === 'POST' && !RESERVED.test(req.url ?? '/')) {
-      business(req, res).catch((error: unknown) => respondError(runtime, req, res, error));
-    } else {
-      app(req, res);
+    const business = req.method === 'POST' && !RESERVED.test(req.url ?? '/');
+    trackRequest(runtime, req, res, business);
+    allowOrigins(req, res, () => {
+      if (business) callFunction(req, res).catch((error: unknown) => respondError(runtime, req, res, error));
+      else app(req, res);
+    });
+  };
+}
+
+/**
+ * CORS (the cors package), off unless `corsOrigins` lists origins: then browsers on those
+ * origins may call every route, preflight included.
+ */
+function corsFor(runtime: RuntimeContext) {
+  let origins: string[] = [];
+  let middleware: ReturnType<typeof cors> | undefined;
+  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const configured = runtime.state().config.corsOrigins;
+    if (configured.length === 0) return next();
+    if (configured !== origins) {
+      origins = configured;
+      middleware = cors({
+        origin: configured,
+        allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'retry-after'],
+      });
     }
+    middleware!(req, res, next);
   };
 }

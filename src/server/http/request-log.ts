@@ -4,31 +4,63 @@ import type { RuntimeContext } from './context.js';
 import { endpointOf } from './request.js';
 
 const INCOMING_REQUEST_ID = /^[\w.:-]{1,128}$/;
-/** The label of the token a request was authenticated with: logged, never the token itself. */
-const tokenLabels = new WeakMap<ServerResponse, string>();
+/** A `"token": "..."` pair anywhere in a JSON text. */
+const TOKEN_FIELD = /("token"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 
-export const setTokenLabel = (res: ServerResponse, label: string) => tokenLabels.set(res, label);
+/** What a handler learns about a request that its log line should say. */
+interface RequestNotes {
+  /** The label of the token it was authenticated with: logged, never the token itself. */
+  tokenLabel?: string;
+  /** The request body as received. */
+  body?: string;
+  /** The answer's `data`, as JSON. */
+  response?: string;
+}
+
+const notes = new WeakMap<ServerResponse, RequestNotes>();
+
+export function note(res: ServerResponse, more: RequestNotes): void {
+  notes.set(res, { ...notes.get(res), ...more });
+}
+
+export const setTokenLabel = (res: ServerResponse, label: string) => note(res, { tokenLabel: label });
 
 /** Gives the request its id (a well-formed incoming `x-request-id` is kept) and logs it when answered. */
-export function trackRequest(runtime: RuntimeContext, req: IncomingMessage, res: ServerResponse): void {
+export function trackRequest(
+  runtime: RuntimeContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  business: boolean,
+): void {
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', id);
-  if (!runtime.state().config.logging.enableRequestLogging) return;
+  const { logging } = runtime.state().config;
+  if (!logging.enableRequestLogging && !business) return;
   const started = performance.now();
   res.once('finish', () => {
-    runtime.logger.info(
-      {
-        kind: 'request',
-        requestId: id,
-        method: req.method,
-        endpoint: endpointOf(req),
-        status: res.statusCode,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-        client: req.socket.remoteAddress,
-        tokenLabel: tokenLabels.get(res),
-      },
-      'request',
-    );
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    if (business) runtime.metrics.record(endpointOf(req), res.statusCode, durationMs);
+    if (!logging.enableRequestLogging) return;
+    const noted = notes.get(res);
+    const entry: Record<string, unknown> = {
+      kind: 'request',
+      requestId: id,
+      method: req.method,
+      endpoint: endpointOf(req),
+      status: res.statusCode,
+      durationMs,
+      client: req.socket.remoteAddress,
+      tokenLabel: noted?.tokenLabel,
+    };
+    if (logging.logRequestBody && noted?.body)
+      entry.body = cut(noted.body.replace(TOKEN_FIELD, '$1"[redacted]"'), logging.logMaxBodySize);
+    if (logging.logResponseData && noted?.response)
+      entry.response = cut(noted.response, logging.logMaxBodySize);
+    runtime.logger.info(entry, 'request');
   });
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }

@@ -5,6 +5,14 @@ import type { RuntimeContext } from './context.js';
 import { HttpError } from './errors.js';
 import { endpointOf } from './request.js';
 
+const AUTH_FAILURES = new Set([
+  'MISSING_TOKEN',
+  'INVALID_TOKEN',
+  'MISSING_ADMIN_TOKEN',
+  'INVALID_ADMIN_TOKEN',
+  'TOO_MANY_ATTEMPTS',
+]);
+
 /**
  * Writes a success envelope around JSON text that is already serialised, so a function's result
  * is stringified once, not parsed and stringified again.
@@ -39,7 +47,15 @@ export function respondError(
   const { debug } = runtime.state().config;
   const httpError = toHttpError(error, debug);
   const requestId = res.getHeader('x-request-id');
-  if (error instanceof CallError && !error.failure.expose) {
+  if (error instanceof HttpError && AUTH_FAILURES.has(error.code)) {
+    const client = req.socket.remoteAddress;
+    runtime.logger.warn(
+      { kind: 'auth', event: 'auth-failure', code: error.code, endpoint, client, requestId },
+      error.message,
+    );
+    if (error.code === 'INVALID_TOKEN' || error.code === 'INVALID_ADMIN_TOKEN')
+      void runtime.attempts.fail(client);
+  } else if (error instanceof CallError && !error.failure.expose) {
     runtime.logger.error({ kind: 'error', requestId, endpoint, stack: error.failure.stack }, error.message);
   } else if (!(error instanceof HttpError)) {
     runtime.logger.error({ kind: 'error', requestId, endpoint, err: error }, 'internal error');
@@ -48,6 +64,8 @@ export function respondError(
     res.end();
     return;
   }
+  if (httpError.headers)
+    for (const [name, value] of Object.entries(httpError.headers)) res.setHeader(name, value);
   const envelope: ErrorEnvelope = {
     success: false,
     error: httpError.message,

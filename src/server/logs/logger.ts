@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import type { LogSink } from './sink.js';
 
 export type { Logger };
 
@@ -6,21 +7,20 @@ export type { Logger };
 export type LogKind = 'request' | 'error' | 'system' | 'auth';
 
 /**
- * The runtime's structured logger: NDJSON lines with a `kind` field. Anything that could carry a
- * token is redacted here, once, so no caller has to remember to.
+ * The runtime's structured logger: NDJSON lines with a `kind` field, into the sink (ring
+ * buffer, rolling file, stdout). Fields that could carry a token are redacted by pino; the sink
+ * scrubs token values from whole lines as a second guard.
  */
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(sink: LogSink, level = 'info'): Logger {
   return pino(
     {
-      level: options.level ?? 'info',
+      level,
       base: undefined,
       redact: {
-        paths: ['token', 'body.token', 'headers.authorization', 'req.headers.authorization', '*.token'],
+        paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'],
         censor: '[redacted]',
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    sink,
   );
 }
-
-export const silentLogger = (): Logger => pino({ level: 'silent' });

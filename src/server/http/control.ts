@@ -1,0 +1,116 @@
+import { Router, type Request } from 'express';
+import type { LoadError } from '../../shared/contract.js';
+import { logFilterSchema, matches, type LogFilter } from '../logs/ring.js';
+import { adminAction } from './admin.js';
+import type { RuntimeContext } from './context.js';
+import { HttpError } from './errors.js';
+import { openEventStream } from './sse.js';
+
+/**
+ * The admin API the control panel reads: status, the endpoint registry, metrics, logs (query
+ * and live stream) and runtime events (live stream). Admin token required throughout.
+ */
+export function controlRouter(runtime: RuntimeContext): Router {
+  const router = Router();
+
+  router.get(
+    '/api/status',
+    adminAction(runtime, () => {
+      const { config, generation } = runtime.state();
+      return {
+        status: 'running',
+        version: runtime.version,
+        url: runtime.url(),
+        startedAt: new Date(runtime.startedAt).toISOString(),
+        uptime: Math.round((Date.now() - runtime.startedAt) / 100) / 10,
+        hotReload: config.hotReload,
+        debug: config.debug,
+        apisDir: config.apisDir,
+        configPath: config.configPath,
+        logFile: runtime.logs.currentFile,
+        generation: generation.id,
+        modules: generation.modules.size,
+        endpoints: generation.endpoints.length,
+        failedModules: [...generation.failures.values()],
+        workers: { min: config.workers, max: config.maxWorkers, memoryMb: config.workerMemoryMb },
+        memory: { rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) },
+      };
+    }),
+  );
+
+  router.get(
+    '/api/endpoints',
+    adminAction(runtime, () => {
+      const { generation } = runtime.state();
+      const failures = generation.failures;
+      const modules = [...generation.modules.values()].map((serving) => ({
+        module: serving.module,
+        file: serving.build.relativeFile,
+        /** Set when the latest save failed and this is the last good version serving. */
+        lastLoadError: failures.get(serving.module),
+        endpoints: serving.endpoints.map(({ info, timeoutMs, async }) => ({ ...info, timeoutMs, async })),
+      }));
+      const unavailable: LoadError[] = [...failures.values()].filter(
+        (failure) => !generation.modules.has(failure.module),
+      );
+      return { generation: generation.id, modules, unavailable };
+    }),
+  );
+
+  router.get(
+    '/api/metrics',
+    adminAction(runtime, () => ({ endpoints: runtime.metrics.snapshot() })),
+  );
+
+  router.get(
+    '/api/logs',
+    adminAction(runtime, (req) => ({ entries: runtime.logs.ring.query(logFilter(req)) })),
+  );
+
+  router.get(
+    '/api/logs/stream',
+    adminAction(runtime, (req, res) => {
+      const filter = logFilter(req);
+      const stream = openEventStream(req, res);
+      stream.onClose(
+        runtime.logs.ring.subscribe((entry, line) => {
+          if (matches(entry, line, filter)) stream.send('log', entry, entry.seq);
+        }),
+      );
+    }),
+  );
+
+  router.get(
+    '/api/events',
+    adminAction(runtime, (req, res) => {
+      const stream = openEventStream(req, res);
+      const forward = <T>(event: string) => {
+        const listener = (data: T) => stream.send(event, data);
+        runtime.events.on(event as 'reloaded', listener as never);
+        stream.onClose(() => runtime.events.off(event as 'reloaded', listener as never));
+      };
+      forward('reloaded');
+      forward('loadError');
+      forward('configChanged');
+      forward('tokensChanged');
+    }),
+  );
+
+  return router;
+}
+
+function logFilter(req: Request): LogFilter {
+  const parsed = logFilterSchema.safeParse(req.query);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }));
+    throw new HttpError(
+      'VALIDATION_ERROR',
+      `Invalid log filter: ${details[0]!.path}: ${details[0]!.message}`,
+      details,
+    );
+  }
+  return parsed.data;
+}

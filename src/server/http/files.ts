@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { checkSource } from '../modules/check.js';
+import {
+  checkPathText,
+  checkSegments,
+  checkWritable,
+  confine,
+  deleteConfined,
+  FileMissingError,
+  listTree,
+  PathError,
+  readConfined,
+  writeConfined,
+} from '../modules/files.js';
+import { issuesToDetails, validationError } from '../modules/validation.js';
+import { adminAction } from './admin.js';
+import { readJsonBody } from './body.js';
+import type { RuntimeContext } from './context.js';
+import { HttpError } from './errors.js';
+
+const SaveBody = z.object({ content: z.string() });
+const CheckBody = z.object({ path: z.string().min(1), content: z.string() });
+
+const invalidPath = (message: string) => new HttpError('INVALID_PATH', message, undefined, 400);
+
+/**
+ * The files of the APIs folder, for the panel's editor (admin only):
+ * `GET /api/files` (tree), `GET|PUT|DELETE /api/files/{path}`, `POST /api/files/check`.
+ * Every path is confined to the APIs folder (see `modules/files.ts`); a save or a delete
+ * reloads the modules and answers with the reload's result.
+ */
+export function filesRouter(runtime: RuntimeContext): Router {
+  const router = Router();
+  const apisDir = () => runtime.state().config.apisDir;
+  // A file action: its path and file errors become INVALID_PATH and FILE_NOT_FOUND.
+  const fileAction = (action: (req: Request) => Promise<unknown>, audit: boolean) =>
+    adminAction(runtime, (req) => action(req).catch(toHttpError), { audit });
+
+  router.use('/api/files', jsonBody(runtime));
+
+  router.get(
+    '/api/files',
+    fileAction(() => listTree(apisDir()), false),
+  );
+
+  router.post(
+    '/api/files/check',
+    fileAction(async (req) => {
+      const body = parseBody(CheckBody, req.body);
+      const segments = checkPathText(body.path);
+      checkWritable(body.path);
+      const target = await confine(apisDir(), segments);
+      return { diagnostics: await checkSource(target.root, target.real, body.content) };
+    }, false),
+  );
+
+  router
+    .route('/api/files/*path')
+    .get(fileAction(async (req) => readConfined(await confine(apisDir(), segmentsOf(req))), false))
+    .put(
+      fileAction(async (req) => {
+        const segments = segmentsOf(req);
+        checkWritable(checkSegments(segments));
+        const { content } = parseBody(SaveBody, req.body);
+        await mkdir(apisDir(), { recursive: true });
+        const target = await confine(apisDir(), segments);
+        await writeConfined(target, content);
+        return { path: target.relative, saved: true, reload: await runtime.reload() };
+      }, true),
+    )
+    .delete(
+      fileAction(async (req) => {
+        const segments = segmentsOf(req);
+        checkWritable(checkSegments(segments));
+        await deleteConfined(await confine(apisDir(), segments));
+        return runtime.reload();
+      }, true),
+    );
+
+  // A path Express cannot percent-decode (`%zz`, a lone `%`) fails while routing: answer it
+  // as a bad path, after the same admin check as any other request here.
+  router.use('/api/files', (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!(error instanceof URIError)) return next(error);
+    const refuse = adminAction(
+      runtime,
+      () => {
+        throw invalidPath('The path is not valid percent-encoding');
+      },
+      { audit: false },
+    );
+    refuse(req, res).catch(next);
+  });
+  return router;
+}
+
+/** The segments of the `*path` wildcard; Express 5 gives them decoded, as an array. */
+function segmentsOf(req: Request): string[] {
+  const value: unknown = req.params.path;
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' ? value.split('/') : [];
+}
+
+/**
+ * Reads the JSON body of PUT and DELETE unless the app has read it already, so the content
+ * and the admin token can come in the body as they do for the other admin endpoints.
+ */
+function jsonBody(runtime: RuntimeContext) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if ((req.method !== 'PUT' && req.method !== 'DELETE') || req.body !== undefined) return next();
+    readJsonBody(req, runtime.state().config.maxBodyBytes).then((body) => {
+      req.body = body;
+      next();
+    }, next);
+  };
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw validationError(issuesToDetails(result.error.issues, body));
+  return result.data;
+}
+
+function toHttpError(error: unknown): never {
+  if (error instanceof PathError) throw invalidPath(error.message);
+  if (error instanceof FileMissingError) {
+    throw new HttpError('FILE_NOT_FOUND', error.message, undefined, 404);
+  }
+  throw error;
+}

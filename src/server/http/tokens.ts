@@ -1,0 +1,114 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { entryValue, newTokenValue, tokenId, type Role } from '../auth/tokens.js';
+import { ConfigError } from '../config/load.js';
+import type { TokenEntry } from '../config/schema.js';
+import { updateConfigFile } from '../config/store.js';
+import { adminAction } from './admin.js';
+import type { RuntimeContext } from './context.js';
+import { HttpError } from './errors.js';
+
+const createSchema = z.strictObject({
+  label: z.string().trim().min(1, 'a label is required').max(80),
+  role: z.enum(['business', 'admin']).default('business'),
+  token: z.string().optional(), // the admin token, when sent in the body
+});
+
+const LIST_KEY: Record<Role, 'validTokens' | 'adminTokens'> = {
+  business: 'validTokens',
+  admin: 'adminTokens',
+};
+
+/**
+ * `GET /api/tokens` (never values), `POST /api/tokens {label, role}` (a strong random token,
+ * its value answered once), `DELETE /api/tokens/{id}`. Changes are written to the config file
+ * atomically, keeping its other content, and apply at once.
+ */
+export function tokensRouter(runtime: RuntimeContext): Router {
+  const router = Router();
+
+  router.get(
+    '/api/tokens',
+    adminAction(runtime, () => ({ tokens: runtime.state().tokens.list() })),
+  );
+
+  router.post(
+    '/api/tokens',
+    adminAction(runtime, async (req) => {
+      const parsed = createSchema.safeParse(req.body);
+      if (!parsed.success) {
+        const details = parsed.error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: issue.message,
+        }));
+        throw new HttpError('VALIDATION_ERROR', `Invalid token request: ${details[0]!.message}`, details);
+      }
+      const { label, role } = parsed.data;
+      const value = newTokenValue();
+      const created = new Date().toISOString();
+      await changeTokens(runtime, (lists) => lists[LIST_KEY[role]].push({ token: value, label, created }));
+      const id = tokenId(value);
+      runtime.events.emit('tokensChanged', { created: id });
+      return { id, label, role, created, token: value };
+    }),
+  );
+
+  router.delete(
+    '/api/tokens/:id',
+    adminAction(runtime, async (req) => {
+      const id = String(req.params.id);
+      const known = runtime
+        .state()
+        .tokens.list()
+        .find((token) => token.id === id);
+      if (!known) throw new HttpError('TOKEN_NOT_FOUND', `No token with id ${id}`, undefined, 404);
+      await changeTokens(runtime, (lists) => {
+        for (const key of ['validTokens', 'adminTokens'] as const) {
+          lists[key] = lists[key].filter((entry) => tokenId(entryValue(entry)) !== id);
+        }
+        if (lists.adminTokens.length === 0) {
+          throw new HttpError(
+            'LAST_ADMIN_TOKEN',
+            'This is the last admin token; create another before revoking it',
+            undefined,
+            409,
+          );
+        }
+      });
+      runtime.events.emit('tokensChanged', { revoked: id });
+      return { revoked: id };
+    }),
+  );
+
+  return router;
+}
+
+type TokenLists = Record<'validTokens' | 'adminTokens', TokenEntry[]>;
+
+/** Edits the token lists in the config file, then applies the file at once. */
+async function changeTokens(runtime: RuntimeContext, edit: (lists: TokenLists) => void): Promise<void> {
+  const { config } = runtime.state();
+  if (!config.configPath) {
+    throw new HttpError(
+      'NO_CONFIG_FILE',
+      'The server runs without a config file; start it with --config to manage tokens',
+      undefined,
+      409,
+    );
+  }
+  try {
+    await updateConfigFile(config.configPath, (raw) => {
+      const lists: TokenLists = {
+        validTokens: (raw.validTokens as TokenEntry[] | undefined) ?? [...config.validTokens],
+        adminTokens: (raw.adminTokens as TokenEntry[] | undefined) ?? [...config.adminTokens],
+      };
+      edit(lists);
+      raw.validTokens = lists.validTokens;
+      raw.adminTokens = lists.adminTokens;
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new HttpError('INVALID_CONFIG', error.message);
+    throw error;
+  }
+  await runtime.reloadConfig();
+}

@@ -1,0 +1,174 @@
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import sonicBoom, { type SonicBoom } from 'sonic-boom';
+import { parseDuration, parseSize, type Period } from './periods.js';
+
+/** sonic-boom's CommonJS export is the class itself; its typings describe it as a named export. */
+const SonicBoomStream = sonicBoom as unknown as typeof SonicBoom;
+
+export interface RollingFileOptions {
+  /** Absolute path; `{date}` is replaced by the current period (`api_{date}.log`). */
+  template: string;
+  /** `"1 day"`, `"1 hour"` (a new file each period), or a size such as `"100 MB"`. */
+  rotation: string;
+  /** Files of this log older than this are deleted (`"30 days"`). */
+  retention: string;
+  /** The clock; tests pass a fake one. */
+  now?: () => number;
+}
+
+/**
+ * A log file that rolls: one file per period (the period in its name), or, for a size
+ * rotation, numbered files once the current one is full (`api_2026-11-24.1.log`). Files older
+ * than the retention are deleted at start and at each roll. Writes are asynchronous
+ * (sonic-boom, as pino's own destination); `flushSync` before exit.
+ */
+export class RollingFile {
+  private readonly now: () => number;
+  private readonly period: Period | undefined;
+  private readonly maxBytes: number | undefined;
+  private readonly retentionMs: number;
+  private stream: SonicBoom | undefined;
+  private currentKey = '';
+  private index = 0;
+  private size = 0;
+  /** The file being written. */
+  file = '';
+
+  constructor(private readonly options: RollingFileOptions) {
+    this.now = options.now ?? Date.now;
+    this.period = parseDuration(options.rotation);
+    this.maxBytes = this.period ? undefined : parseSize(options.rotation);
+    this.retentionMs = parseDuration(options.retention)?.ms ?? Infinity;
+    if (!this.period && !this.maxBytes) throw new Error(`bad log rotation "${options.rotation}"`);
+  }
+
+  write(line: string): boolean {
+    const key = this.periodKey();
+    const bytes = Buffer.byteLength(line);
+    if (key !== this.currentKey) this.open(key, 0);
+    else if (this.maxBytes !== undefined && this.size > 0 && this.size + bytes > this.maxBytes) {
+      this.open(key, this.index + 1);
+    }
+    this.size += bytes;
+    return this.stream!.write(line);
+  }
+
+  flushSync(): void {
+    try {
+      this.stream?.flushSync();
+    } catch {
+      // nothing written yet, or the file is gone: nothing to flush
+    }
+  }
+
+  end(): Promise<void> {
+    const stream = this.stream;
+    this.stream = undefined;
+    if (!stream) return Promise.resolve();
+    return new Promise((resolve) => {
+      stream.once('close', () => resolve());
+      stream.once('error', () => resolve());
+      stream.end();
+    });
+  }
+
+  /**
+   * The name part of the current period, in local time: the day for daily (or longer, or size)
+   * rotation, `day_HH` for hours, `day_HH-mm` for minutes. Periods of several units start at
+   * multiples of their length (every 6 hours: 00, 06, 12, 18).
+   */
+  private periodKey(): string {
+    const at = new Date(this.now());
+    const pad = (value: number) => String(value).padStart(2, '0');
+    const floor = (value: number, step: number) => Math.floor(value / step) * step;
+    const period = this.period;
+    if (period && period.ms >= 86_400_000) {
+      const days = Math.floor((at.getTime() - at.getTimezoneOffset() * 60_000) / 86_400_000);
+      const start = floor(days, period.ms / 86_400_000) * 86_400_000;
+      at.setTime(start + at.getTimezoneOffset() * 60_000);
+    }
+    const day = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+    if (!period || period.ms >= 86_400_000) return day;
+    if (period.ms >= 3_600_000) return `${day}_${pad(floor(at.getHours(), period.ms / 3_600_000))}`;
+    return `${day}_${pad(at.getHours())}-${pad(floor(at.getMinutes(), Math.max(1, period.ms / 60_000)))}`;
+  }
+
+  private fileFor(key: string, index: number): string {
+    const { template } = this.options;
+    const named = template.includes('{date}')
+      ? template.replaceAll('{date}', key)
+      : insertBeforeExtension(template, `.${key}`);
+    return index === 0 ? named : insertBeforeExtension(named, `.${index}`);
+  }
+
+  private open(key: string, index: number): void {
+    // On a new period, continue after the numbered files already there (a restart mid-day).
+    if (key !== this.currentKey && this.maxBytes !== undefined) index = this.lastIndex(key);
+    this.currentKey = key;
+    this.index = index;
+    this.file = this.fileFor(key, index);
+    this.size = sizeOf(this.file);
+    if (this.maxBytes !== undefined && this.size >= this.maxBytes) return this.open(key, index + 1);
+    if (this.stream) {
+      const old = this.stream;
+      old.end();
+    }
+    this.stream = new SonicBoomStream({ dest: this.file, mkdir: true, append: true, sync: false });
+    this.stream.on('error', () => undefined); // a full disk must not take the server down
+    this.deleteExpired();
+  }
+
+  private lastIndex(key: string): number {
+    let index = 0;
+    while (sizeOf(this.fileFor(key, index + 1)) > 0) index++;
+    return index;
+  }
+
+  /** Deletes this log's files last written before the retention period. */
+  private deleteExpired(): void {
+    if (!Number.isFinite(this.retentionMs)) return;
+    const dir = path.dirname(this.options.template);
+    const pattern = filePattern(path.basename(this.options.template));
+    const cutoff = this.now() - this.retentionMs;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const full = path.join(dir, name);
+      if (!pattern.test(name) || full === this.file) continue;
+      try {
+        if (statSync(full).mtimeMs < cutoff) unlinkSync(full);
+      } catch {
+        // gone already, or not ours to delete
+      }
+    }
+  }
+}
+
+function insertBeforeExtension(file: string, suffix: string): string {
+  const extension = path.extname(file);
+  return extension ? `${file.slice(0, -extension.length)}${suffix}${extension}` : `${file}${suffix}`;
+}
+
+/** Matches the names this template produces, with any period and number. */
+function filePattern(base: string): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const extension = path.extname(base);
+  const stem = extension ? base.slice(0, -extension.length) : base;
+  const stemPattern = stem.includes('{date}')
+    ? stem.split('{date}').map(escape).join('[0-9_-]+')
+    : `${escape(stem)}\\.[0-9_-]+`;
+  return new RegExp(`^${stemPattern}(?:\\.\\d+)?${escape(extension)}$`);
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

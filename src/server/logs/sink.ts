@@ -1,0 +1,71 @@
+import type { Config } from '../config/schema.js';
+import { LogRing } from './ring.js';
+import { RollingFile } from './rolling-file.js';
+
+type LoggingConfig = Config['logging'];
+
+/**
+ * Where log lines go: the ring buffer of recent entries (always), the rolling log file (when
+ * `logToFile`), and standard output (the headless server). It is pino's destination. Before a
+ * line goes anywhere, any token value in it is replaced: whatever a caller logged, a token
+ * never reaches a log line.
+ */
+export class LogSink {
+  readonly ring: LogRing;
+  private file: RollingFile | undefined;
+  private fileSettings = '';
+  private secrets: string[] = [];
+
+  constructor(
+    logging: LoggingConfig,
+    private readonly stdout: NodeJS.WritableStream | undefined,
+    private readonly now?: () => number,
+  ) {
+    this.ring = new LogRing(logging.bufferSize);
+    this.configure(logging);
+  }
+
+  /** Applies a (re)loaded config: reopens the file when its settings changed. */
+  configure(logging: LoggingConfig): void {
+    this.ring.resize(logging.bufferSize);
+    const settings = JSON.stringify([logging.logToFile, logging.logFilePath, logging.logRotation, logging.logRetention]);
+    if (settings === this.fileSettings) return;
+    this.fileSettings = settings;
+    void this.file?.end();
+    this.file = logging.logToFile
+      ? new RollingFile({
+          template: logging.logFilePath,
+          rotation: logging.logRotation,
+          retention: logging.logRetention,
+          now: this.now,
+        })
+      : undefined;
+  }
+
+  /** The token values to scrub from every line. */
+  setSecrets(values: string[]): void {
+    this.secrets = values.filter((value) => value.length > 0);
+  }
+
+  write(line: string): void {
+    for (const secret of this.secrets) {
+      if (line.includes(secret)) line = line.replaceAll(secret, '[redacted]');
+    }
+    this.ring.push(line);
+    this.file?.write(line);
+    this.stdout?.write(line);
+  }
+
+  /** The file being written, if any. */
+  get currentFile(): string | undefined {
+    return this.file?.file || undefined;
+  }
+
+  flushSync(): void {
+    this.file?.flushSync();
+  }
+
+  async end(): Promise<void> {
+    await this.file?.end();
+  }
+}

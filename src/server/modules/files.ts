@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isHelperName, isModuleFileName } from './discover.js';
+
+/**
+ * The files of the APIs folder as the admin API sees them: a tree, and paths confined to the
+ * folder. A path comes from a URL or a JSON body, so it is checked twice: as text (no `..`, no
+ * encoded or escaped separators, nothing absolute) and on disk (no symbolic link, anywhere on
+ * it, leading out of the folder).
+ */
+
+/** Files the admin API may create, change or delete. */
+export const WRITABLE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'];
+/** Folders that are not the user's files: not listed, not readable or writable through the API. */
+const HIDDEN_DIRS = new Set(['node_modules', '.git', '.api-deploy-out']);
+
+/** A path the API refuses (it answers 400 INVALID_PATH with this message). */
+export class PathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PathError';
+  }
+}
+
+/** A file that is not there; the HTTP layer answers 404 FILE_NOT_FOUND. */
+export class FileMissingError extends Error {
+  constructor(readonly relative: string) {
+    super(`No file "${relative}" in the APIs folder`);
+    this.name = 'FileMissingError';
+  }
+}
+
+const missing = (relative: string) => new FileMissingError(relative);
+
+export type FileEntry =
+  | { path: string; type: 'file'; size: number; modified: string; module?: string }
+  | { path: string; type: 'dir'; children: FileEntry[] };
+
+/** A path that passed every check: inside the APIs folder, on disk as well as in text. */
+export interface ConfinedPath {
+  /** Relative to the APIs folder, forward slashes: what answers show. */
+  relative: string;
+  /** `apisDir` joined with the path, no link resolved. */
+  absolute: string;
+  /** Where the file really is (links resolved), inside the real APIs folder. */
+  real: string;
+  /** The real APIs folder. */
+  root: string;
+  /** Whether something (a file, folder or link) is at the path. */
+  exists: boolean;
+}
+
+/**
+ * Checks the segments of a path below the APIs folder as text, and returns it joined with `/`.
+ * Segments are already percent-decoded once (as Express decodes route params); anything that
+ * still looks encoded is refused, so a double-encoded `..` cannot become one later.
+ */
+export function checkSegments(segments: readonly string[]): string {
+  if (segments.length === 0) throw new PathError('The path is empty');
+  for (const segment of segments) {
+    if (segment === '')
+      throw new PathError('The path has an empty segment (a leading, double or trailing "/")');
+    if (segment === '.' || segment === '..')
+      throw new PathError('The path may not contain "." or ".." segments');
+    if (segment.includes('/')) throw new PathError('The path may not contain an encoded "/"');
+    if (segment.includes('\\')) throw new PathError('The path may not contain "\\"');
+    // eslint-disable-next-line no-control-regex -- control characters (NUL first of all) are what is refused
+    if (/[\u0000-\u001f\u007f]/.test(segment))
+      throw new PathError('The path may not contain control characters');
+    if (segment.includes(':')) throw new PathError('The path may not contain ":"');
+    if (/%[0-9a-f]{2}/i.test(segment))
+      throw new PathError('The path may not contain percent-encoded characters');
+    if (HIDDEN_DIRS.has(segment)) throw new PathError(`"${segment}" is not part of the API files`);
+  }
+  return segments.join('/');
+}
+
+/** A path as text, e.g. from a JSON body: split on `/` and checked like a URL's segments. */
+export const checkPathText = (text: string): string[] => {
+  const segments = text.split('/');
+  checkSegments(segments);
+  return segments;
+};
+
+const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
+
+export function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return (
+    relative === '' ||
+    (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+  );
+}
+
+/**
+ * Resolves checked segments below `apisDir` on disk: the deepest part of the path that exists
+ * (the file itself, or a folder above it) is resolved with `realpath`, and must be inside the
+ * real APIs folder. So a link anywhere on the path, or the file being a link, that leads out
+ * is refused, as is a link that leads nowhere.
+ */
+export async function confine(apisDir: string, segments: readonly string[]): Promise<ConfinedPath> {
+  const relative = checkSegments(segments);
+  const absolute = path.join(apisDir, ...segments);
+  if (!isInside(apisDir, absolute) || absolute === apisDir) {
+    throw new PathError('The path leads outside the APIs folder');
+  }
+  const root = await realpath(apisDir).catch((error: unknown) => {
+    if (errnoOf(error) === 'ENOENT') throw missing(relative);
+    throw error;
+  });
+  let existing = absolute;
+  for (;;) {
+    try {
+      await lstat(existing);
+      break;
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT' && errnoOf(error) !== 'ENOTDIR') throw error;
+      existing = path.dirname(existing);
+      if (existing === apisDir) break;
+    }
+  }
+  let real: string;
+  try {
+    real = await realpath(existing);
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') {
+      throw new PathError('The path goes through a symbolic link that leads nowhere');
+    }
+    throw error;
+  }
+  if (!isInside(root, real)) {
+    throw new PathError('The path leads outside the APIs folder through a symbolic link');
+  }
+  return {
+    relative,
+    absolute,
+    real: path.join(real, path.relative(existing, absolute)),
+    root,
+    exists: existing === absolute,
+  };
+}
+
+/** Whether a file may be written (or deleted) through the API, by its extension. */
+export function checkWritable(relative: string): void {
+  if (!WRITABLE_EXTENSIONS.includes(path.extname(relative))) {
+    throw new PathError(`Only ${WRITABLE_EXTENSIONS.join(' ')} files can be written or deleted`);
+  }
+}
+
+/**
+ * Writes `content` to a confined path atomically: a temporary file in the same folder, flushed
+ * to disk, then renamed over the file, so a reader (or the watcher) sees the old file or the
+ * new one, never half of it, and a crash loses nothing. Parent folders are created; the folder
+ * is checked again after that, in case a link appeared meanwhile. An existing file keeps its mode.
+ */
+export async function writeConfined(target: ConfinedPath, content: string): Promise<void> {
+  let file = target.real;
+  if (!target.exists) {
+    try {
+      await mkdir(path.dirname(target.real), { recursive: true });
+    } catch (error) {
+      if (errnoOf(error) === 'EEXIST' || errnoOf(error) === 'ENOTDIR') {
+        throw new PathError('A part of the path is a file, not a folder');
+      }
+      throw error;
+    }
+    const parent = await realpath(path.dirname(target.real));
+    if (!isInside(target.root, parent)) {
+      throw new PathError('The path leads outside the APIs folder through a symbolic link');
+    }
+    file = path.join(parent, path.basename(target.real));
+  } else if ((await stat(file)).isDirectory()) {
+    throw new PathError('The path is a folder, not a file');
+  }
+  await writeAtomic(file, content);
+}
+
+async function writeAtomic(file: string, content: string): Promise<void> {
+  const dir = path.dirname(file);
+  // A dot name: a helper the loader and the watcher ignore, should it ever be left behind.
+  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const mode = await stat(file).then(
+    (info) => info.mode & 0o7777,
+    () => undefined,
+  );
+  const handle = await open(temp, 'wx', mode);
+  try {
+    try {
+      await handle.writeFile(content, 'utf8');
+      if (mode !== undefined) await handle.chmod(mode); // the umask may have narrowed it
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncDir(dir);
+}
+
+/** Flushes a folder's entries (the rename) to disk; not possible everywhere (Windows), so best effort. */
+async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // a folder cannot be opened or synced on this platform: the rename is still atomic
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Deletes the file at a confined path (a link itself, not what it points to). */
+export async function deleteConfined(target: ConfinedPath): Promise<void> {
+  if (!target.exists) throw missing(target.relative);
+  const parent = await realpath(path.dirname(target.absolute));
+  if (!isInside(target.root, parent)) {
+    throw new PathError('The path leads outside the APIs folder through a symbolic link');
+  }
+  const entry = path.join(parent, path.basename(target.absolute));
+  if ((await lstat(entry)).isDirectory()) throw new PathError('The path is a folder, not a file');
+  await rm(entry);
+}
+
+/** Reads a file at a confined path. */
+export async function readConfined(
+  target: ConfinedPath,
+): Promise<{ path: string; content: string; modified: string }> {
+  if (!target.exists) throw missing(target.relative);
+  const handle = await open(target.real, 'r').catch((error: unknown) => {
+    if (errnoOf(error) === 'ENOENT') throw missing(target.relative);
+    throw error;
+  });
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new PathError('The path is a folder, not a file');
+    const content = await handle.readFile('utf8');
+    return { path: target.relative, content, modified: info.mtime.toISOString() };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The tree of the APIs folder: folders first, then files, each by name. A file that the
+ * runtime serves says which module it is; helpers (`_` or `.` names, or inside such a folder)
+ * have none. node_modules and build output are left out, as are symbolic links, except links
+ * to a file inside the folder (listed, but, like the loader, not as a module).
+ */
+export async function listTree(apisDir: string): Promise<FileEntry[]> {
+  let root: string;
+  try {
+    root = await realpath(apisDir);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return [];
+    throw error;
+  }
+  async function walk(dir: string, segments: string[], helper: boolean): Promise<FileEntry[]> {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const dirs: FileEntry[] = [];
+    const files: FileEntry[] = [];
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (HIDDEN_DIRS.has(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      const relative = [...segments, entry.name].join('/');
+      if (entry.isDirectory()) {
+        const children = await walk(full, [...segments, entry.name], helper || isHelperName(entry.name));
+        dirs.push({ path: relative, type: 'dir', children });
+        continue;
+      }
+      let served = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await realpath(full).catch(() => undefined);
+        if (!target || !isInside(root, target)) continue;
+        served = false;
+      } else if (!entry.isFile()) {
+        continue;
+      }
+      const info = await stat(full).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      const module =
+        served && !helper && isModuleFileName(entry.name)
+          ? relative.slice(0, -path.extname(entry.name).length)
+          : undefined;
+      files.push({
+        path: relative,
+        type: 'file',
+        size: info.size,
+        modified: info.mtime.toISOString(),
+        ...(module === undefined ? {} : { module }),
+      });
+    }
+    return [...dirs, ...files];
+  }
+  return walk(root, [], false);
+}
