@@ -3,7 +3,6 @@
 // loopback, with the load generator (autocannon) sharing the cores with the servers.
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -21,13 +20,17 @@ const MANY_RELOADS = quick ? 100 : 1000;
 
 const results = { machine: machine(), date: new Date().toISOString(), quick };
 
-const workspace = await makeWorkspace();
-const runtime = await startProcess(
-  process.execPath,
-  [path.join(ROOT, 'out/server/cli.js'), '--config', path.join(workspace, 'config.json')],
-  /at (http:\S+)/,
-  path.join(workspace, 'server.log'),
-);
+const workspace = await makeWorkspace({ enableRequestLogging: true, logToFile: true });
+// The same runtime with request logging off, to measure what logging costs.
+const quietWorkspace = await makeWorkspace({ enableRequestLogging: false, logToFile: false });
+const startRuntime = (dir) =>
+  startProcess(
+    process.execPath,
+    [path.join(ROOT, 'out/server/cli.js'), '--config', path.join(dir, 'config.json'), '--quiet'],
+    /at (http:\S+)/,
+  );
+const runtime = await startRuntime(workspace);
+const unlogged = await startRuntime(quietWorkspace);
 const bare = await startProcess(
   process.execPath,
   [path.join(ROOT, 'bench/bare-express.mjs')],
@@ -42,15 +45,17 @@ try {
   );
   await load(runtimeUrl, 1); // warm-up
   await load(bareUrl, 1);
+  await load(unlogged.match, 1);
 
   // 1. Throughput and latency, interleaved A/B rounds.
   const rounds = [];
   for (let round = 0; round < ROUNDS; round++) {
     const a = await load(runtimeUrl, ROUND_SECONDS);
     const b = await load(bareUrl, ROUND_SECONDS);
-    rounds.push({ runtime: a, bare: b });
+    const c = await load(unlogged.match, ROUND_SECONDS);
+    rounds.push({ runtime: a, bare: b, unlogged: c });
     console.log(
-      `round ${round + 1}: runtime ${a.rps} req/s p99 ${a.p99} ms | bare ${b.rps} req/s p99 ${b.p99} ms`,
+      `round ${round + 1}: runtime ${a.rps} req/s p99 ${a.p99} ms | bare ${b.rps} req/s p99 ${b.p99} ms | runtime without request logs ${c.rps} req/s`,
     );
   }
   const runtimeRps = median(rounds.map((r) => r.runtime.rps));
@@ -70,6 +75,12 @@ try {
     },
     ratio: round2(runtimeRps / bareRps),
     rounds,
+  };
+  const unloggedRps = median(rounds.map((r) => r.unlogged.rps));
+  results.logging = {
+    unloggedRps,
+    loggedRps: runtimeRps,
+    costPercent: round2((1 - runtimeRps / unloggedRps) * 100),
   };
 
   // 2. Save-to-new-answer latency through the watcher.
@@ -128,6 +139,7 @@ try {
   console.log(`fast endpoint while one worker is blocked: p99 ${fast.p99} ms`);
 } finally {
   runtime.child.kill('SIGTERM');
+  unlogged.child.kill('SIGTERM');
   bare.child.kill('SIGTERM');
 }
 
@@ -139,7 +151,7 @@ console.log(`\n${table}`);
 
 // ---------------------------------------------------------------------------------------------
 
-async function makeWorkspace() {
+async function makeWorkspace(logging) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'api-deploy-bench-'));
   await mkdir(path.join(dir, 'apis'));
   await writeFile(
@@ -154,7 +166,7 @@ async function makeWorkspace() {
     adminTokens: [{ token: ADMIN, label: 'bench admin' }],
     hotReload: true,
     debug: false,
-    logging: { enableRequestLogging: true, logToFile: true },
+    logging,
   };
   await writeFile(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
   return dir;
@@ -216,30 +228,17 @@ async function load(base, seconds, connections = 50) {
   };
 }
 
-function startProcess(command, args, ready, logFile) {
-  const out = logFile ? openSync(logFile, 'w') : 'pipe';
-  const child = spawn(command, args, { stdio: ['ignore', logFile ? out : 'pipe', 'pipe'] });
+function startProcess(command, args, ready) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let seen = '';
-    const onData = (chunk) => {
+    child.stdout.on('data', (chunk) => {
       seen += chunk;
       const match = ready.exec(seen);
       if (match) resolve({ child, match: match[1] });
-    };
-    child.stdout?.on('data', onData);
+    });
     child.stderr.on('data', (chunk) => process.stderr.write(chunk));
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${seen}`)));
-    if (logFile) {
-      // The CLI prints its URL on stdout, which goes to the log file here: read it from there.
-      const poll = setInterval(async () => {
-        const text = await readFile(logFile, 'utf8').catch(() => '');
-        const match = ready.exec(text);
-        if (match) {
-          clearInterval(poll);
-          resolve({ child, match: match[1] });
-        }
-      }, 50);
-    }
   });
 }
 
@@ -273,6 +272,7 @@ function markdown(r) {
 | throughput, runtime (POST /template/sync_hello, auth + validation + worker + request log) | ${t.runtime.rps} req/s, p50 ${t.runtime.p50} ms, p99 ${t.runtime.p99} ms | |
 | throughput, bare Express 5 route | ${t.bare.rps} req/s, p50 ${t.bare.p50} ms, p99 ${t.bare.p99} ms | |
 | ratio runtime / bare (median of ${t.rounds.length} interleaved rounds) | **${t.ratio}** | ≥ 1.0, never < 0.6 |
+| cost of request logging to file (runtime without it: ${r.logging.unloggedRps} req/s) | ${r.logging.costPercent} % | ≤ 15 % |
 | save-to-new-answer reload, ${r.reload.edits} edits | p50 ${r.reload.p50} ms, p95 ${r.reload.p95} ms | p50 ≤ 100, p95 ≤ 250 |
 | failed requests during ${r.reloadUnderLoad.reloads} reloads under load | ${r.reloadUnderLoad.failed} of ${r.reloadUnderLoad.requests} | 0 |
 | RSS after ${r.memory.reloads} reloads vs after 10 | ${r.memory.rssAfterManyMb} MB vs ${r.memory.rssAfter10Mb} MB (${r.memory.growthMb >= 0 ? '+' : ''}${r.memory.growthMb} MB) | ≤ 30 MB growth |

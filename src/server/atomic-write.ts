@@ -1,37 +1,47 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
  * Writes a file so that a crash at any moment leaves either the old content or the new, never
  * half of it: the text goes to a temporary file beside it, is flushed to disk (fsync), and the
  * temporary file is renamed over the target (atomic within a folder); then the folder itself is
- * flushed so the rename survives a power cut.
+ * flushed so the rename survives a power cut. An existing file keeps its mode. The temporary
+ * file has a dot name, which the module loader and the watcher ignore.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temporary = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`,
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const dir = path.dirname(file);
+  const temporary = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const mode = await stat(file).then(
+    (info) => info.mode & 0o7777,
+    () => undefined,
   );
-  const handle = await open(temporary, 'wx', 0o600);
+  const handle = await open(temporary, 'wx', mode);
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(content, 'utf8');
+      if (mode !== undefined) await handle.chmod(mode); // the umask may have narrowed it
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, file);
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
+    await rm(temporary, { force: true });
     throw error;
   }
-  const folder = await open(path.dirname(file), 'r');
+  await syncFolder(dir);
+}
+
+/** Flushes a folder's entries (the rename) to disk; not possible everywhere (Windows), so best effort. */
+async function syncFolder(dir: string): Promise<void> {
+  let handle;
   try {
-    await folder.sync();
+    handle = await open(dir, 'r');
+    await handle.sync();
   } catch {
-    // some file systems cannot sync a folder; the rename is still atomic
+    // a folder cannot be opened or synced on this platform: the rename is still atomic
   } finally {
-    await folder.close();
+    await handle?.close();
   }
 }

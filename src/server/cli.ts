@@ -13,6 +13,7 @@ Usage: npm run serve -- [options]
   --host HOST     address to listen on (env API_DEPLOY_HOST)
   --port PORT     port to listen on (env API_DEPLOY_PORT)
   --apis DIR      folder of API modules (env API_DEPLOY_APIS_DIR)
+  --quiet         no log lines on standard output (the log file still has them)
   --help          show this help
   --version       show the version`;
 
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         port: { type: 'string' },
         apis: { type: 'string' },
+        quiet: { type: 'boolean' },
         help: { type: 'boolean' },
         version: { type: 'boolean' },
       },
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const runtime = createRuntime({ config, source, stdout: process.stdout });
+  const runtime = createRuntime({ config, source, stdout: args.quiet ? undefined : process.stdout });
   let url: string;
   try {
     url = await runtime.start();

@@ -82,6 +82,16 @@ function toHttpError(error: unknown, debug: boolean): HttpError {
     return new HttpError('FUNCTION_ERROR', 'The function failed; the server log has the details');
   }
   if (error instanceof HttpError) return error;
+  // Express's own refusals (a URL it cannot decode, say) carry a 4xx status.
+  const status = (error as { status?: unknown } | undefined)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HttpError(
+      'BAD_REQUEST',
+      error instanceof Error ? error.message : 'Bad request',
+      undefined,
+      status,
+    );
+  }
   const message = debug && error instanceof Error ? error.message : 'Internal server error';
   return new HttpError('INTERNAL_ERROR', message);
 }

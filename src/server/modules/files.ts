@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { isHelperName, isModuleFileName } from './discover.js';
 
 /**
@@ -174,45 +174,7 @@ export async function writeConfined(target: ConfinedPath, content: string): Prom
   } else if ((await stat(file)).isDirectory()) {
     throw new PathError('The path is a folder, not a file');
   }
-  await writeAtomic(file, content);
-}
-
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const dir = path.dirname(file);
-  // A dot name: a helper the loader and the watcher ignore, should it ever be left behind.
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const mode = await stat(file).then(
-    (info) => info.mode & 0o7777,
-    () => undefined,
-  );
-  const handle = await open(temp, 'wx', mode);
-  try {
-    try {
-      await handle.writeFile(content, 'utf8');
-      if (mode !== undefined) await handle.chmod(mode); // the umask may have narrowed it
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncDir(dir);
-}
-
-/** Flushes a folder's entries (the rename) to disk; not possible everywhere (Windows), so best effort. */
-async function syncDir(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // a folder cannot be opened or synced on this platform: the rename is still atomic
-  } finally {
-    await handle?.close();
-  }
+  await writeFileAtomic(file, content);
 }
 
 /** Deletes the file at a confined path (a link itself, not what it points to). */
