@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadError } from '../../src/shared/contract.js';
-import { ADMIN, BUSINESS, startServer, type Answer, type TestServer } from '../helpers/server.js';
+import { ADMIN, startServer, type Answer, type TestServer } from '../helpers/server.js';
+import { expectData, expectError, ok } from '../helpers/expect.js';
 
 /**
  * User code runs off the HTTP thread (issue 4): reload swaps, time limits, crashes, blocking
@@ -13,19 +14,6 @@ import { ADMIN, BUSINESS, startServer, type Answer, type TestServer } from '../h
 
 const WAIT_MS = 10_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-const ok = (server: TestServer, route: string, body: Record<string, unknown> = {}) =>
-  server.post(route, { token: BUSINESS, body });
-
-function expectData(answer: Answer, endpoint: string, data: unknown): void {
-  expect(answer.json).toEqual({ success: true, data, endpoint });
-  expect(answer.status).toBe(200);
-}
-
-function expectError(answer: Answer, endpoint: string, status: number, code: string): void {
-  expect(answer.json).toEqual({ success: false, error: expect.any(String), code, endpoint });
-  expect(answer.status).toBe(status);
-}
 
 /** Waits, at most `WAIT_MS`, for a file to appear: the sign a function has started. */
 async function untilExists(file: string): Promise<void> {

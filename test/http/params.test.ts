@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS, startServer, type Answer, type TestServer } from '../helpers/server.js';
+import type { LoadError } from '../../src/shared/contract.js';
 
 /**
  * Both parameter styles, through real HTTP: the signature of a function read like FastAPI reads
@@ -126,14 +127,6 @@ interface EndpointInfo {
     required?: string[];
     additionalProperties?: unknown;
   };
-}
-
-interface LoadError {
-  module: string;
-  file: string;
-  line?: number;
-  column?: number;
-  message: string;
 }
 
 function expectOk(answer: Answer, endpoint: string, data: unknown): void {

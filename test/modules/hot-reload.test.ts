@@ -3,7 +3,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadError, ReloadResult } from '../../src/shared/contract.js';
-import { BUSINESS, startServer, type Answer, type TestServer } from '../helpers/server.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { expectData, expectError, ok } from '../helpers/expect.js';
 
 /**
  * Hot reload through the watcher (issue 4): a real runtime with `hotReload: true` over a temporary
@@ -26,19 +27,6 @@ const quiet = () => sleep(CHOKIDAR_CHANGE_THROTTLE_MS * 2);
 async function save(server: TestServer, relative: string, content: string): Promise<void> {
   await quiet();
   await server.write(relative, content);
-}
-
-const ok = (server: TestServer, route: string, body: Record<string, unknown> = {}) =>
-  server.post(route, { token: BUSINESS, body });
-
-function expectData(answer: Answer, endpoint: string, data: unknown): void {
-  expect(answer.json).toEqual({ success: true, data, endpoint });
-  expect(answer.status).toBe(200);
-}
-
-function expectError(answer: Answer, endpoint: string, status: number, code: string): void {
-  expect(answer.json).toEqual({ success: false, error: expect.any(String), code, endpoint });
-  expect(answer.status).toBe(status);
 }
 
 async function status(

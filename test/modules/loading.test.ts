@@ -2,7 +2,8 @@ import { rm, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, BUSINESS, startServer, type Answer, type TestServer } from '../helpers/server.js';
+import { ADMIN, startServer, type TestServer } from '../helpers/server.js';
+import { expectData, expectError, ok } from '../helpers/expect.js';
 
 /** Module loading through a real server: failures, helpers, packages, and the last good version. */
 
@@ -21,19 +22,6 @@ interface EndpointInfo {
   module: string;
   function: string;
   file: string;
-}
-
-const ok = (server: TestServer, route: string, body: Record<string, unknown> = {}) =>
-  server.post(route, { token: BUSINESS, body });
-
-function expectData(answer: Answer, endpoint: string, data: unknown): void {
-  expect(answer.json).toEqual({ success: true, data, endpoint });
-  expect(answer.status).toBe(200);
-}
-
-function expectError(answer: Answer, endpoint: string, status: number, code: string): void {
-  expect(answer.json).toEqual({ success: false, error: expect.any(String), code, endpoint });
-  expect(answer.status).toBe(status);
 }
 
 async function status(
