@@ -30,6 +30,8 @@ export class RollingFile {
   private readonly retentionMs: number;
   private stream: SonicBoom | undefined;
   private currentKey = '';
+  /** When the period's name must be worked out again. */
+  private recheckAt = 0;
   private index = 0;
   private size = 0;
   /** The file being written. */
@@ -44,13 +46,18 @@ export class RollingFile {
   }
 
   write(line: string): boolean {
-    const key = this.periodKey();
-    const bytes = Buffer.byteLength(line);
-    if (key !== this.currentKey) this.open(key, 0);
-    else if (this.maxBytes !== undefined && this.size > 0 && this.size + bytes > this.maxBytes) {
-      this.open(key, this.index + 1);
+    // The period's name is worked out again only once a minute has passed (the finest period).
+    const now = this.now();
+    if (now >= this.recheckAt) {
+      this.recheckAt = now - (now % 60_000) + 60_000;
+      const key = this.periodKey();
+      if (key !== this.currentKey) this.open(key, 0);
     }
-    this.size += bytes;
+    if (this.maxBytes !== undefined) {
+      const bytes = Buffer.byteLength(line);
+      if (this.size > 0 && this.size + bytes > this.maxBytes) this.open(this.currentKey, this.index + 1);
+      this.size += bytes;
+    }
     return this.stream!.write(line);
   }
 
