@@ -4,8 +4,8 @@ import { HttpError } from '../http/errors.js';
 const WINDOW_SECONDS = 60;
 
 /**
- * Failed token attempts per client address (rate-limiter-flexible, in memory). Past the limit
- * in a minute, the address gets 429 TOO_MANY_ATTEMPTS with a Retry-After until the minute is
+ * Failed token attempts per client address (rate-limiter-flexible, in memory). Once an address
+ * has failed `limit` times in a minute, it gets 429 TOO_MANY_ATTEMPTS with a Retry-After until the minute is
  * over, whatever token it sends. Addresses that never failed skip the limiter entirely, so the
  * check costs nothing on the hot path.
  */
@@ -32,7 +32,7 @@ export class FailedAttempts {
       this.failing.delete(client);
       return;
     }
-    if (state.consumedPoints > this.limit) throw tooMany(state.msBeforeNext);
+    if (state.consumedPoints >= this.limit) throw tooMany(state.msBeforeNext);
   }
 
   /** Counts a failed attempt. */

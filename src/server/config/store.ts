@@ -7,7 +7,24 @@ import { ConfigError, validateConfig } from './load.js';
  * against the schema, and writes it back atomically. Keys it does not touch keep their values
  * and order. Throws a ConfigError, writing nothing, if the file or the result is invalid.
  */
-export async function updateConfigFile(
+export function updateConfigFile(
+  configPath: string,
+  change: (raw: Record<string, unknown>) => void,
+): Promise<void> {
+  // One change at a time per file: two read-edit-write cycles that overlap would lose one edit.
+  const previous = pending.get(configPath) ?? Promise.resolve();
+  const next = previous.then(() => applyChange(configPath, change));
+  const settled = next.catch(() => undefined);
+  pending.set(configPath, settled);
+  void settled.then(() => {
+    if (pending.get(configPath) === settled) pending.delete(configPath);
+  });
+  return next;
+}
+
+const pending = new Map<string, Promise<unknown>>();
+
+async function applyChange(
   configPath: string,
   change: (raw: Record<string, unknown>) => void,
 ): Promise<void> {
