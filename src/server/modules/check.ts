@@ -2,6 +2,7 @@ import path from 'node:path';
 import { build, type Loader, type Message } from 'esbuild';
 import ts from 'typescript';
 import { isHelperName, isModuleFileName, relativeTo } from './discover.js';
+import { bundleOptions, toLoadError } from './compile.js';
 import { readSignatures } from './signature.js';
 import { unwrap } from './type-reader.js';
 
@@ -49,37 +50,27 @@ function isModule(relativeFile: string): boolean {
 async function compileDiagnostics(apisDir: string, file: string, content: string): Promise<Diagnostic[]> {
   try {
     await build({
+      ...bundleOptions(apisDir),
       stdin: {
         contents: content,
         sourcefile: file,
         resolveDir: path.dirname(file),
         loader: LOADERS[path.extname(file)] ?? 'js',
       },
-      absWorkingDir: apisDir,
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-      charset: 'utf8',
     });
     return [];
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (!errors) throw error;
     return errors.map((message) => {
-      const location = message.location;
+      const { file: where, line, column, message: text } = toLoadError(message, apisDir);
       return {
         severity: 'error',
-        line: location?.line ?? 1,
-        column: location ? location.column + 1 : 1,
-        message: message.text,
+        line: line ?? 1,
+        column: column ?? 1,
+        message: text,
         source: 'compile',
-        file: location?.file
-          ? relativeTo(apisDir, path.resolve(apisDir, location.file))
-          : relativeTo(apisDir, file),
+        file: where || relativeTo(apisDir, file),
       };
     });
   }

@@ -43,20 +43,12 @@ export async function compileModule(file: string, apisDir: string): Promise<Comp
   const outfile = path.join(apisDir, '.api-deploy-out', `${path.basename(file)}.cjs`);
   const read = new Map<string, { stamp: string; text: string }>();
   const result = await build({
+    ...bundleOptions(apisDir),
     entryPoints: [file],
-    absWorkingDir: apisDir,
     outfile,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     sourcemap: 'external',
     sourcesContent: false,
     metafile: true,
-    write: false,
-    logLevel: 'silent',
-    charset: 'utf8',
     plugins: [recordReads(read)],
   }).catch((error: unknown) => {
     const errors = (error as { errors?: Message[] }).errors;
@@ -67,6 +59,21 @@ export async function compileModule(file: string, apisDir: string): Promise<Comp
   const map = result.outputFiles.find((output) => output.path.endsWith('.map'))!.text;
   const inputs = Object.fromEntries([...read].map(([input, { stamp }]) => [input, stamp]));
   return { code, map, inputs, sourceText: read.get(file)?.text ?? '', filename: outfile, source: file };
+}
+
+/** How a module is bundled, for loading and for checking alike. */
+export function bundleOptions(apisDir: string) {
+  return {
+    absWorkingDir: apisDir,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+    charset: 'utf8',
+  } as const;
 }
 
 /**
@@ -92,7 +99,7 @@ function recordReads(read: Map<string, { stamp: string; text: string }>): Plugin
   };
 }
 
-function toLoadError(message: Message, apisDir: string): Omit<LoadError, 'module'> {
+export function toLoadError(message: Message, apisDir: string): Omit<LoadError, 'module'> {
   const location = message.location;
   return {
     file: location ? relativeTo(apisDir, path.resolve(apisDir, location.file)) : '',
