@@ -31,6 +31,13 @@ function isLoopback(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
 }
 
+/** Why this config must not serve on `host`, if it must not: the documented admin token off this machine. */
+function publicDefaultTokenProblem(host: string, config: Config): string | undefined {
+  if (isLoopback(host) || !config.adminTokens.some((entry) => entryValue(entry) === DEFAULT_ADMIN_TOKEN))
+    return undefined;
+  return `refusing to listen on ${host}: the admin token is still the documented default "${DEFAULT_ADMIN_TOKEN}", which anyone who read the README knows; set your own in "adminTokens" (or listen on 127.0.0.1)`;
+}
+
 export interface RuntimeOptions {
   config: Config;
   /** Where `reloadConfig()` reads the config again; without it, reload-config keeps the config. */
@@ -167,6 +174,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       );
     }
     const previous = state.config;
+    // The server keeps listening where it started, whatever the new file says.
+    const problem = publicDefaultTokenProblem(previous.host, next);
+    if (problem) {
+      throw new HttpError('INVALID_CONFIG', `Config not reloaded, the running one is kept: ${problem}`, [
+        { path: 'adminTokens', message: problem },
+      ]);
+    }
     const changed = (Object.keys(next) as (keyof Config)[]).filter(
       (key) => JSON.stringify(next[key]) !== JSON.stringify(previous[key]),
     );
@@ -211,12 +225,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   async function start(): Promise<string> {
     if (listening) throw new Error('the runtime is already started');
-    const { host, port, adminTokens } = state.config;
-    if (!isLoopback(host) && adminTokens.some((entry) => entryValue(entry) === DEFAULT_ADMIN_TOKEN)) {
-      throw new StartError(
-        `refusing to listen on ${host}: the admin token is still the documented default "${DEFAULT_ADMIN_TOKEN}", which anyone who read the README knows; set your own in "adminTokens" (or listen on 127.0.0.1)`,
-      );
-    }
+    const { host, port } = state.config;
+    const problem = publicDefaultTokenProblem(host, state.config);
+    if (problem) throw new StartError(problem);
     await reload();
     try {
       listening = await listen(createHandler(context), host, port);

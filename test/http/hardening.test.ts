@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import net from 'node:net';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, serverUrl, type CliRun } from '../helpers/cli.js';
@@ -230,6 +231,26 @@ describe('the CLI refuses a public host while the admin token is the documented 
     const port = new URL(url).port;
     const answer = await fetch(`http://127.0.0.1:${port}/api/status`, { headers: ADMIN_AUTH });
     expect(answer.status).toBe(200);
+  });
+});
+
+describe('reload-config on a public host', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ 'apis/greet.ts': HELLO }, { ...LIGHT, host: '0.0.0.0' });
+  });
+  afterAll(() => server.stop());
+
+  it('refuses a config that brings back the documented admin token, and keeps the running one', async () => {
+    const file = path.join(server.dir, 'api-deploy.config.json');
+    const config = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(file, JSON.stringify({ ...config, adminTokens: ['your-admin-token'] }));
+    const answer = await server.post('/api/reload-config', {}, ADMIN_AUTH);
+    expect(answer.status).toBe(422);
+    expect(answer.json.code).toBe('INVALID_CONFIG');
+    expect(answer.json.error).toContain('your-admin-token');
+    expect((await server.get('/api/status', ADMIN_AUTH)).status).toBe(200);
+    expect((await server.get('/api/status', { authorization: 'Bearer your-admin-token' })).status).toBe(403);
   });
 });
 
