@@ -20,7 +20,8 @@ export function businessHandler(runtime: RuntimeContext) {
     const text = await readBodyText(req, runtime.state().config.maxBodyBytes);
     // Read once, after the body: a reload mid-request does not mix states.
     const { config, tokens, generation } = runtime.state();
-    if (config.logging.logRequestBody) note(res, { body: text });
+    const { logging } = config;
+    if (logging.enableRequestLogging && logging.logRequestBody) note(res, { body: text });
     const request = parseJsonBody(text);
     if (!isPlainObject(request)) {
       throw new HttpError(
@@ -57,7 +58,7 @@ export function businessHandler(runtime: RuntimeContext) {
       body,
       endpoint.timeoutMs ?? config.functionTimeoutMs,
     );
-    if (config.logging.logResponseData) note(res, { response: dataJson });
+    if (logging.enableRequestLogging && logging.logResponseData) note(res, { response: dataJson });
     sendData(res, path, dataJson);
   };
 }

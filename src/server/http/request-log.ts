@@ -20,7 +20,9 @@ interface RequestNotes {
 const notes = new WeakMap<ServerResponse, RequestNotes>();
 
 export function note(res: ServerResponse, more: RequestNotes): void {
-  notes.set(res, { ...notes.get(res), ...more });
+  const noted = notes.get(res);
+  if (noted) Object.assign(noted, more);
+  else notes.set(res, more);
 }
 
 export const setTokenLabel = (res: ServerResponse, label: string) => note(res, { tokenLabel: label });
@@ -57,7 +59,7 @@ export function trackRequest(
       entry.body = cut(noted.body.replace(TOKEN_FIELD, '$1"[redacted]"'), logging.logMaxBodySize);
     if (logging.logResponseData && noted?.response)
       entry.response = cut(noted.response, logging.logMaxBodySize);
-    runtime.logger.info(entry, 'request');
+    runtime.logger.info(entry, `${req.method} ${entry.endpoint} ${res.statusCode}`);
   });
 }
 

@@ -17,6 +17,9 @@ export interface RollingFileOptions {
   now?: () => number;
 }
 
+/** The longest a log line waits in memory before it is written. */
+const FLUSH_MS = 250;
+
 /**
  * A log file that rolls: one file per period (the period in its name), or, for a size
  * rotation, numbered files once the current one is full (`api_2026-11-24.1.log`). Files older
@@ -30,6 +33,7 @@ export class RollingFile {
   private readonly retentionMs: number;
   private stream: SonicBoom | undefined;
   private currentKey = '';
+  private readonly flushTimer: NodeJS.Timeout;
   /** When the period's name must be worked out again. */
   private recheckAt = 0;
   private index = 0;
@@ -43,6 +47,8 @@ export class RollingFile {
     this.maxBytes = this.period ? undefined : parseSize(options.rotation);
     this.retentionMs = parseDuration(options.retention)?.ms ?? Infinity;
     if (!this.period && !this.maxBytes) throw new Error(`bad log rotation "${options.rotation}"`);
+    this.flushTimer = setInterval(() => this.flush(), FLUSH_MS);
+    this.flushTimer.unref();
   }
 
   write(line: string): boolean {
@@ -61,6 +67,15 @@ export class RollingFile {
     return this.stream!.write(line);
   }
 
+  /** Starts writing what is gathered (asynchronously). */
+  flush(): void {
+    try {
+      this.stream?.flush();
+    } catch {
+      // not open yet, or already writing: the next flush takes it
+    }
+  }
+
   flushSync(): void {
     try {
       this.stream?.flushSync();
@@ -70,6 +85,7 @@ export class RollingFile {
   }
 
   end(): Promise<void> {
+    clearInterval(this.flushTimer);
     const stream = this.stream;
     this.stream = undefined;
     if (!stream) return Promise.resolve();
@@ -121,7 +137,9 @@ export class RollingFile {
       const old = this.stream;
       old.end();
     }
-    this.stream = new SonicBoomStream({ dest: this.file, mkdir: true, append: true, sync: false });
+    // Lines are gathered into writes of 8 KB (one system call each, not one per line),
+    // and what is gathered is written within FLUSH_MS however quiet the server is.
+    this.stream = new SonicBoomStream({ dest: this.file, mkdir: true, append: true, sync: false, minLength: 8192 });
     this.stream.on('error', () => undefined); // a full disk must not take the server down
     this.deleteExpired();
   }
