@@ -73,8 +73,9 @@ const LOAD_TIMEOUT_MS = 10_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const tokenUsage = new Map<string, number>();
+  const tokens = TokenStore.fromConfig(options.config, tokenUsage);
   const sink = new LogSink(options.config.logging, options.stdout, options.now);
-  sink.setSecrets(TokenStore.fromConfig(options.config, tokenUsage).secrets);
+  sink.setSecrets(tokens.secrets);
   const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
   const events = new EventEmitter<RuntimeEvents>();
   const workerFile = options.workerFile ?? defaultWorkerFile();
@@ -87,7 +88,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const builds = new BuildCache();
   let state: RuntimeState = {
     config: options.config,
-    tokens: TokenStore.fromConfig(options.config, tokenUsage),
+    tokens,
     generation: Generation.empty(),
   };
   let listening: Listening | undefined;

@@ -17,12 +17,17 @@ interface RequestNotes {
   response?: string;
 }
 
-const notes = new WeakMap<ServerResponse, RequestNotes>();
+/**
+ * Kept on the response under a private symbol: a WeakMap keyed by short-lived responses cost
+ * measurably more (its entries are ephemerons the garbage collector must trace).
+ */
+const NOTES = Symbol('api-deploy.requestNotes');
+type NotedResponse = ServerResponse & { [NOTES]?: RequestNotes };
 
 export function note(res: ServerResponse, more: RequestNotes): void {
-  const noted = notes.get(res);
+  const noted = (res as NotedResponse)[NOTES];
   if (noted) Object.assign(noted, more);
-  else notes.set(res, more);
+  else (res as NotedResponse)[NOTES] = more;
 }
 
 export const setTokenLabel = (res: ServerResponse, label: string) => note(res, { tokenLabel: label });
@@ -44,7 +49,7 @@ export function trackRequest(
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     if (business) runtime.metrics.record(endpointOf(req), res.statusCode, durationMs);
     if (!logging.enableRequestLogging) return;
-    const noted = notes.get(res);
+    const noted = (res as NotedResponse)[NOTES];
     const entry: Record<string, unknown> = {
       kind: 'request',
       requestId: id,
@@ -59,7 +64,7 @@ export function trackRequest(
       entry.body = cut(noted.body.replace(TOKEN_FIELD, '$1"[redacted]"'), logging.logMaxBodySize);
     if (logging.logResponseData && noted?.response)
       entry.response = cut(noted.response, logging.logMaxBodySize);
-    runtime.logger.info(entry, `${req.method} ${entry.endpoint} ${res.statusCode}`);
+    runtime.logs.info(entry, `${req.method} ${entry.endpoint} ${res.statusCode}`);
   });
 }
 

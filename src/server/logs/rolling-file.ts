@@ -1,10 +1,7 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import sonicBoom, { type SonicBoom } from 'sonic-boom';
+import { BatchedFile } from './batched-file.js';
 import { parseDuration, parseSize, type Period } from './periods.js';
-
-/** sonic-boom's CommonJS export is the class itself; its typings describe it as a named export. */
-const SonicBoomStream = sonicBoom as unknown as typeof SonicBoom;
 
 export interface RollingFileOptions {
   /** Absolute path; `{date}` is replaced by the current period (`api_{date}.log`). */
@@ -23,15 +20,15 @@ const FLUSH_MS = 250;
 /**
  * A log file that rolls: one file per period (the period in its name), or, for a size
  * rotation, numbered files once the current one is full (`api_2026-11-24.1.log`). Files older
- * than the retention are deleted at start and at each roll. Writes are asynchronous
- * (sonic-boom, as pino's own destination); `flushSync` before exit.
+ * than the retention are deleted at start and at each roll. Writes are batched and
+ * asynchronous (see BatchedFile), at the latest FLUSH_MS after a line; `end` before exit.
  */
 export class RollingFile {
   private readonly now: () => number;
   private readonly period: Period | undefined;
   private readonly maxBytes: number | undefined;
   private readonly retentionMs: number;
-  private stream: SonicBoom | undefined;
+  private stream: BatchedFile | undefined;
   private currentKey = '';
   private readonly flushTimer: NodeJS.Timeout;
   /** When the period's name must be worked out again. */
@@ -51,7 +48,7 @@ export class RollingFile {
     this.flushTimer.unref();
   }
 
-  write(line: string): boolean {
+  write(line: string): void {
     // The period's name is worked out again only once a minute has passed (the finest period).
     const now = this.now();
     if (now >= this.recheckAt) {
@@ -64,36 +61,23 @@ export class RollingFile {
       if (this.size > 0 && this.size + bytes > this.maxBytes) this.open(this.currentKey, this.index + 1);
       this.size += bytes;
     }
-    return this.stream!.write(line);
+    this.stream!.write(line);
   }
 
   /** Starts writing what is gathered (asynchronously). */
   flush(): void {
-    try {
-      this.stream?.flush();
-    } catch {
-      // not open yet, or already writing: the next flush takes it
-    }
+    void this.stream?.flush();
   }
 
   flushSync(): void {
-    try {
-      this.stream?.flushSync();
-    } catch {
-      // nothing written yet, or the file is gone: nothing to flush
-    }
+    this.stream?.flushSync();
   }
 
-  end(): Promise<void> {
+  async end(): Promise<void> {
     clearInterval(this.flushTimer);
     const stream = this.stream;
     this.stream = undefined;
-    if (!stream) return Promise.resolve();
-    return new Promise((resolve) => {
-      stream.once('close', () => resolve());
-      stream.once('error', () => resolve());
-      stream.end();
-    });
+    await stream?.close();
   }
 
   /**
@@ -133,14 +117,8 @@ export class RollingFile {
     this.file = this.fileFor(key, index);
     this.size = sizeOf(this.file);
     if (this.maxBytes !== undefined && this.size >= this.maxBytes) return this.open(key, index + 1);
-    if (this.stream) {
-      const old = this.stream;
-      old.end();
-    }
-    // Lines are gathered into writes of 8 KB (one system call each, not one per line),
-    // and what is gathered is written within FLUSH_MS however quiet the server is.
-    this.stream = new SonicBoomStream({ dest: this.file, mkdir: true, append: true, sync: false, minLength: 8192 });
-    this.stream.on('error', () => undefined); // a full disk must not take the server down
+    void this.stream?.close();
+    this.stream = new BatchedFile(this.file);
     this.deleteExpired();
   }
 
