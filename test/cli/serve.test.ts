@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, serverUrl, type CliRun } from '../helpers/cli.js';
+import { freePort, runCli, serverUrl, type CliRun } from '../helpers/cli.js';
 import { BUSINESS, makeWorkspace } from '../helpers/server.js';
 
 const SLOW = `import { apiFunction } from 'api-deploy';
@@ -149,13 +149,3 @@ describe('config errors stop start-up with one line naming the key', () => {
     expect(run.stderr()).toMatch(/Unknown option '--prot'/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}

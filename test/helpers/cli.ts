@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 
 const CLI = path.resolve('out/server/cli.js');
@@ -36,4 +37,15 @@ export async function serverUrl(run: CliRun): Promise<string> {
     ]);
     if (exited) throw new Error(`the server exited: ${run.stderr()}`);
   }
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

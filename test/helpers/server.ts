@@ -14,6 +14,8 @@ export interface TestServer {
   /** POSTs a JSON value (or a raw string) and returns status, headers and the parsed answer. */
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   get(path: string, headers?: Record<string, string>): Promise<Answer>;
+  /** Any method; a body that is not a string is sent as JSON. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   /** Writes a file below the server's folder (e.g. `apis/x.ts`). */
   write(relative: string, content: string): Promise<void>;
   stop(): Promise<void>;
@@ -87,6 +89,7 @@ export async function startServer(
     runtime,
     post: (route, body, headers) => call('POST', route, body, headers),
     get: (route, headers) => call('GET', route, undefined, headers),
+    request: call,
     write: async (relative, content) => {
       await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
       await writeFile(path.join(dir, relative), content);

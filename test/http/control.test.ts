@@ -28,27 +28,13 @@ const BUSINESS_AUTH = { authorization: `Bearer ${BUSINESS}` };
 /** Light servers; many failed attempts allowed, so the 403 cases do not trip the rate limit. */
 const CONFIG = { workers: 1, maxWorkers: 2, maxFailedAuthPerMinute: 1000 };
 
-async function call(
+const call = (
   server: TestServer,
   method: string,
   route: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<Answer> {
-  const response = await fetch(server.url + route, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, text };
-}
+) => server.request(method, route, body, headers);
 
 const logs = async (server: TestServer, query: string) => {
   const answer = await server.get(`/api/logs?${query}`, ADMIN_AUTH);

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, serverUrl, type CliRun } from '../helpers/cli.js';
+import { freePort, runCli, serverUrl, type CliRun } from '../helpers/cli.js';
 import { ADMIN, BUSINESS, makeWorkspace, startServer, type TestServer } from '../helpers/server.js';
 
 const HELLO = `import { apiFunction } from 'api-deploy';
@@ -395,16 +395,6 @@ describe('CORS', () => {
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
