@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { LoadError } from '../../shared/contract.js';
 import { logFilterSchema, matches, type LogFilter } from '../logs/ring.js';
 import { adminAction } from './admin.js';
-import type { RuntimeContext } from './context.js';
+import type { RuntimeContext, RuntimeEvents } from './context.js';
 import { HttpError } from './errors.js';
 import { openEventStream } from './sse.js';
 
@@ -84,20 +84,24 @@ export function controlRouter(runtime: RuntimeContext): Router {
     '/api/events',
     adminAction(runtime, (req, res) => {
       const stream = openEventStream(req, res);
-      const forward = <T>(event: string) => {
-        const listener = (data: T) => stream.send(event, data);
-        runtime.events.on(event as 'reloaded', listener as never);
-        stream.onClose(() => runtime.events.off(event as 'reloaded', listener as never));
-      };
-      forward('reloaded');
-      forward('loadError');
-      forward('configChanged');
-      forward('tokensChanged');
+      for (const event of STREAMED_EVENTS) {
+        const listener = (data: unknown) => stream.send(event, data);
+        runtime.events.on(event, listener);
+        stream.onClose(() => runtime.events.off(event, listener));
+      }
     }),
   );
 
   return router;
 }
+
+/** The runtime events `/api/events` streams, each as an SSE event of the same name. */
+const STREAMED_EVENTS = [
+  'reloaded',
+  'loadError',
+  'configChanged',
+  'tokensChanged',
+] as const satisfies readonly (keyof RuntimeEvents)[];
 
 function logFilter(req: Request): LogFilter {
   const parsed = logFilterSchema.safeParse(req.query);
