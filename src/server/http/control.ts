@@ -5,6 +5,7 @@ import { adminAction } from './admin.js';
 import type { RuntimeContext, RuntimeEvents } from './context.js';
 import { HttpError } from './errors.js';
 import { openEventStream } from './sse.js';
+import { uptimeSeconds } from './status.js';
 
 /**
  * The admin API the control panel reads: status, the endpoint registry, metrics, logs (query
@@ -22,7 +23,7 @@ export function controlRouter(runtime: RuntimeContext): Router {
         version: runtime.version,
         url: runtime.url(),
         startedAt: new Date(runtime.startedAt).toISOString(),
-        uptime: Math.round((Date.now() - runtime.startedAt) / 100) / 10,
+        uptime: uptimeSeconds(runtime),
         hotReload: config.hotReload,
         debug: config.debug,
         apisDir: config.apisDir,

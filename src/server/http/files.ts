@@ -14,9 +14,8 @@ import {
   readConfined,
   writeConfined,
 } from '../modules/files.js';
-import { issuesToDetails, validationError } from '../modules/validation.js';
+import { parseInput } from '../modules/validation.js';
 import { adminAction } from './admin.js';
-import { readJsonBody } from './body.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from './errors.js';
 
@@ -38,8 +37,6 @@ export function filesRouter(runtime: RuntimeContext): Router {
   const fileAction = (action: (req: Request) => Promise<unknown>, audit: boolean) =>
     adminAction(runtime, (req) => action(req).catch(toHttpError), { audit });
 
-  router.use('/api/files', jsonBody(runtime));
-
   router.get(
     '/api/files',
     fileAction(() => listTree(apisDir()), false),
@@ -48,7 +45,7 @@ export function filesRouter(runtime: RuntimeContext): Router {
   router.post(
     '/api/files/check',
     fileAction(async (req) => {
-      const body = parseBody(CheckBody, req.body);
+      const body = parseInput(CheckBody, req.body);
       const segments = checkPathText(body.path);
       checkWritable(body.path);
       const target = await confine(apisDir(), segments);
@@ -63,7 +60,7 @@ export function filesRouter(runtime: RuntimeContext): Router {
       fileAction(async (req) => {
         const segments = segmentsOf(req);
         checkWritable(checkSegments(segments));
-        const { content } = parseBody(SaveBody, req.body);
+        const { content } = parseInput(SaveBody, req.body);
         await mkdir(apisDir(), { recursive: true });
         const target = await confine(apisDir(), segments);
         await writeConfined(target, content);
@@ -100,26 +97,6 @@ function segmentsOf(req: Request): string[] {
   const value: unknown = req.params.path;
   if (Array.isArray(value)) return value.map(String);
   return typeof value === 'string' ? value.split('/') : [];
-}
-
-/**
- * Reads the JSON body of PUT and DELETE unless the app has read it already, so the content
- * and the admin token can come in the body as they do for the other admin endpoints.
- */
-function jsonBody(runtime: RuntimeContext) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if ((req.method !== 'PUT' && req.method !== 'DELETE') || req.body !== undefined) return next();
-    readJsonBody(req, runtime.state().config.maxBodyBytes).then((body) => {
-      req.body = body;
-      next();
-    }, next);
-  };
-}
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) throw validationError(issuesToDetails(result.error.issues, body));
-  return result.data;
 }
 
 function toHttpError(error: unknown): never {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import cors from 'cors';
+import { RESERVED_MODULE_NAMES } from '../modules/discover.js';
 import { createApp } from './app.js';
 import { businessHandler } from './business.js';
 import type { RuntimeContext } from './context.js';
@@ -7,7 +8,7 @@ import { trackRequest } from './request-log.js';
 import { respondError } from './respond.js';
 
 /** Paths the runtime keeps for itself; every other POST is a business call. */
-const RESERVED = /^\/(?:api|panel)(?:[/?]|$)/;
+const RESERVED = new RegExp(`^/(?:${[...RESERVED_MODULE_NAMES].join('|')})(?:[/?]|$)`);
 
 /**
  * The server's request listener. Business calls, the hot path, are handled on plain

@@ -11,7 +11,7 @@ export function statusHandler(runtime: RuntimeContext) {
       status: 'running',
       name: 'api-deploy',
       version: runtime.version,
-      uptime: Math.round((Date.now() - runtime.startedAt) / 100) / 10,
+      uptime: uptimeSeconds(runtime),
       hotReload: config.hotReload,
       generation: generation.id,
       endpoints: generation.endpoints,
@@ -20,3 +20,7 @@ export function statusHandler(runtime: RuntimeContext) {
     writeJson(res, 200, JSON.stringify(page));
   };
 }
+
+/** Seconds since the runtime started, to a tenth. */
+export const uptimeSeconds = (runtime: RuntimeContext) =>
+  Math.round((Date.now() - runtime.startedAt) / 100) / 10;

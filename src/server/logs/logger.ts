@@ -3,9 +3,6 @@ import type { LogSink } from './sink.js';
 
 export type { Logger };
 
-/** The four kinds of log entry the original names. */
-export type LogKind = 'request' | 'error' | 'system' | 'auth';
-
 /**
  * The runtime's structured logger: NDJSON lines with a `kind` field, into the sink (ring
  * buffer, rolling file, stdout). No entry carries a token or an Authorization header: requests

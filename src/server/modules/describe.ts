@@ -5,7 +5,7 @@ import { API_FUNCTION, isApiFunction, type ApiFunctionMeta } from '../public.js'
 import { ModuleLoadError } from './evaluate.js';
 import { irToSchema } from './ir-schema.js';
 import type { SignatureResult } from './type-ir.js';
-import { issuesToDetails, validationError } from './validation.js';
+import { parseInput } from './validation.js';
 
 /** An endpoint as a worker holds it: what the registry shows, plus how to call it. */
 export interface CallableEndpoint extends RegisteredEndpoint {
@@ -69,7 +69,7 @@ export function describeModule({
       async: isAsync(meta.fn),
       fn: meta.fn,
       parse: (body) => {
-        const parsed = parseWith(schema, body) as Record<string, unknown>;
+        const parsed = parseInput(schema, body) as Record<string, unknown>;
         return positional ? names.map((paramName) => parsed[paramName]) : [parsed];
       },
     });
@@ -102,7 +102,7 @@ function zodEndpoint(
       style: 'zod',
       params: toJsonSchema(schema),
     },
-    parse: (body) => [parseWith(schema, body)],
+    parse: (body) => [parseInput(schema, body)],
   };
 }
 
@@ -116,12 +116,6 @@ function isZodObject(value: unknown): value is z.ZodObject {
 }
 
 const isAsync = (fn: unknown) => typeof fn === 'function' && fn.constructor.name === 'AsyncFunction';
-
-function parseWith(schema: z.ZodType, body: Record<string, unknown>): unknown {
-  const result = schema.safeParse(body);
-  if (!result.success) throw validationError(issuesToDetails(result.error.issues, body));
-  return result.data;
-}
 
 function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(schema, {

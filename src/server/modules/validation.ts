@@ -28,6 +28,13 @@ export function validationError(details: ErrorDetail[]): HttpError {
   return new HttpError('VALIDATION_ERROR', `Invalid parameters: ${summary}`, details);
 }
 
+/** Parses input with a zod schema, or throws the 422 VALIDATION_ERROR listing every problem. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(issuesToDetails(result.error.issues, input));
+  return result.data;
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const key of path) {
