@@ -47,14 +47,15 @@ export function trackRequest(
   const started = performance.now();
   res.once('finish', () => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    if (business) runtime.metrics.record(endpointOf(req), res.statusCode, durationMs);
+    const endpoint = endpointOf(req);
+    if (business) runtime.metrics.record(endpoint, res.statusCode, durationMs);
     if (!logging.enableRequestLogging) return;
     const noted = (res as NotedResponse)[NOTES];
     const entry: Record<string, unknown> = {
       kind: 'request',
       requestId: id,
       method: req.method,
-      endpoint: endpointOf(req),
+      endpoint,
       status: res.statusCode,
       durationMs,
       client: req.socket.remoteAddress,
