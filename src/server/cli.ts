@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `npm run serve -- [--config FILE] [--host H] [--port P] [--apis DIR]`: the headless server. */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, resolveConfigSource } from './config/load.js';
 import { createRuntime, StartError } from './index.js';
@@ -56,7 +57,13 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const runtime = createRuntime({ config, source, stdout: args.quiet ? undefined : process.stdout });
+  const runtime = createRuntime({
+    config,
+    source,
+    stdout: args.quiet ? undefined : process.stdout,
+    // The bundle is out/server/cli.js; `npm run build:panel` builds the panel to out/renderer.
+    panelDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
+  });
   let url: string;
   try {
     url = await runtime.start();

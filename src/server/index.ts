@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { RESTART_KEYS } from '../shared/config-api.js';
 import type { ReloadResult } from '../shared/contract.js';
 import { TokenStore } from './auth/tokens.js';
-import { ConfigError, loadConfig, type ConfigSource } from './config/load.js';
+import { ConfigError, loadConfig, resolveConfig, type ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { defaultWorkerFile, type PoolOptions } from './exec/pool.js';
 import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
@@ -50,6 +51,11 @@ export interface RuntimeOptions {
   workerFile?: string;
   /** How long loading every module may take before the one loading is declared hung. */
   loadTimeoutMs?: number;
+  /**
+   * The built control panel (index.html and assets/), served at `/panel`. Without it, or
+   * before it is built, `/panel/` answers 503 saying how to build it.
+   */
+  panelDir?: string;
 }
 
 export interface Runtime {
@@ -65,8 +71,6 @@ export interface Runtime {
   readonly events: EventEmitter<RuntimeEvents>;
 }
 
-/** Config keys that take effect only when the server is started again. */
-const RESTART_KEYS = ['host', 'port'] as const;
 /** Config keys that change how modules are loaded or run: a change reloads them. */
 const RELOAD_KEYS = ['apisDir', 'workers', 'maxWorkers', 'workerMemoryMb'] as const;
 const LOAD_TIMEOUT_MS = 10_000;
@@ -92,6 +96,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     generation: Generation.empty(),
   };
   let listening: Listening | undefined;
+  /** The host the server listens on (once started): a reloaded config cannot move it. */
+  let listeningHost: string | undefined;
   let watcher: ReturnType<typeof watchModules> | undefined;
   let reloads: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -161,33 +167,66 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await watcher.ready;
   }
 
-  async function reloadConfig(): Promise<ReloadConfigResult> {
-    if (!options.source) return { message: 'No config file to reload', changed: [], restartRequired: [] };
-    let next: Config;
-    try {
-      next = loadConfig(options.source);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      throw new HttpError(
-        'INVALID_CONFIG',
-        `Config not reloaded, the running one is kept: ${error.message}`,
-        [{ path: error.key ?? '', message: error.message }],
-      );
-    }
-    const previous = state.config;
-    // The server keeps listening where it started, whatever the new file says.
-    const problem = publicDefaultTokenProblem(previous.host, next);
-    if (problem) {
-      throw new HttpError('INVALID_CONFIG', `Config not reloaded, the running one is kept: ${problem}`, [
-        { path: 'adminTokens', message: problem },
+  /** Where reload-config reads the config: the source it started from, else its config file as is. */
+  const configSource = (): ConfigSource | undefined =>
+    options.source ??
+    (state.config.configPath
+      ? { configPath: state.config.configPath, explicit: true, overrides: {} }
+      : undefined);
+
+  const invalidConfig = (refused: string, error: ConfigError) =>
+    new HttpError('INVALID_CONFIG', `${refused}: ${error.message}`, [
+      { path: error.key ?? '', message: error.message },
+    ]);
+
+  /**
+   * Refuses a config that must not serve: the documented admin token while the server listens
+   * beyond this machine, or would after a restart (its `host`).
+   */
+  function refuseExposure(next: Config, refused: string): void {
+    const serving = listeningHost ?? state.config.host;
+    const problem = publicDefaultTokenProblem(serving, next);
+    const hostProblem = problem ? undefined : publicDefaultTokenProblem(next.host, next);
+    if (problem || hostProblem) {
+      throw new HttpError('INVALID_CONFIG', `${refused}: ${problem ?? hostProblem}`, [
+        { path: problem ? 'adminTokens' : 'host', message: (problem ?? hostProblem)! },
       ]);
     }
+  }
+
+  function previewConfig(raw: Record<string, unknown>): Config {
+    const refused = 'Config not saved, nothing was written';
+    let next: Config;
+    try {
+      next = resolveConfig(raw, configSource() ?? { overrides: {} }, state.config.configPath);
+    } catch (error) {
+      if (error instanceof ConfigError) throw invalidConfig(refused, error);
+      throw error;
+    }
+    refuseExposure(next, refused);
+    return next;
+  }
+
+  async function reloadConfig(): Promise<ReloadConfigResult> {
+    const source = configSource();
+    if (!source) return { message: 'No config file to reload', changed: [], restartRequired: [] };
+    const refused = 'Config not reloaded, the running one is kept';
+    let next: Config;
+    try {
+      next = loadConfig(source);
+    } catch (error) {
+      if (error instanceof ConfigError) throw invalidConfig(refused, error);
+      throw error;
+    }
+    const previous = state.config;
+    refuseExposure(next, refused);
     const changed = (Object.keys(next) as (keyof Config)[]).filter(
       (key) => JSON.stringify(next[key]) !== JSON.stringify(previous[key]),
     );
     state = { ...state, config: next, tokens: TokenStore.fromConfig(next, tokenUsage) };
     sink.setSecrets(state.tokens.secrets);
     sink.configure(next.logging);
+    logger.level = next.debug ? 'debug' : 'info';
     context.attempts.setLimit(next.maxFailedAuthPerMinute);
     if (changed.includes('workerMemoryMb') || changed.includes('workers'))
       supply.reconfigure(supplyOptions(next));
@@ -214,6 +253,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     state: () => state,
     reload,
     reloadConfig,
+    previewConfig,
     startedAt: Date.now(),
     logger,
     logs: sink,
@@ -231,7 +271,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (problem) throw new StartError(problem);
     await reload();
     try {
-      listening = await listen(createHandler(context), host, port);
+      listening = await listen(createHandler(context, { panelDir: options.panelDir }), host, port);
+      listeningHost = host;
     } catch (error) {
       await state.generation.pool?.close();
       await supply.close();

@@ -140,9 +140,11 @@ describe('RollingFile on a fake clock', () => {
       'api_2026-11-24.2.log': lines.slice(6, 9).join(''),
       'api_2026-11-24.3.log': lines[9]!,
     };
-    for (const [name, content] of Object.entries(expected)) await expectContent(path.join(dir, name), content);
+    for (const [name, content] of Object.entries(expected))
+      await expectContent(path.join(dir, name), content);
     expect((await readdir(dir)).sort()).toEqual(Object.keys(expected).sort());
-    for (const name of Object.keys(expected)) expect((await stat(path.join(dir, name))).size).toBeLessThanOrEqual(1024);
+    for (const name of Object.keys(expected))
+      expect((await stat(path.join(dir, name))).size).toBeLessThanOrEqual(1024);
 
     // a restart the same day appends to the last numbered file, then rolls on from there
     const again = new RollingFile({ template, rotation: '1 KB', retention: '30 days', now });
@@ -286,7 +288,9 @@ describe('log file of a real server: the four kinds, as NDJSON', () => {
       await server.post('/echo/say', { body: { token: INNER_SECRET, text: longText } }, bearer(LABELLED)),
     );
     ids.inBody = idOf(await server.post('/echo/say', { token: BUSINESS, body: { text: 'short' } }));
-    ids.innerKnown = idOf(await server.post('/echo/say', { body: { token: BUSINESS, text: 'x' } }, bearer(ADMIN)));
+    ids.innerKnown = idOf(
+      await server.post('/echo/say', { body: { token: BUSINESS, text: 'x' } }, bearer(ADMIN)),
+    );
     ids.failed = idOf(await server.post('/echo/fail', {}, bearer(BUSINESS)));
     ids.wrong = idOf(await server.post('/echo/say', { token: WRONG, body: { text: 'x' } }));
     ids.wrongBearer = idOf(await server.post('/echo/say', { body: { text: 'x' } }, bearer(WRONG)));
@@ -295,11 +299,18 @@ describe('log file of a real server: the four kinds, as NDJSON', () => {
     const made = await server.post('/api/tokens', { label: 'made here', role: 'business' }, bearer(ADMIN));
     created = made.json.data;
     secrets.add(created.token);
-    expect((await server.post('/echo/say', { token: created.token, body: { text: 'new' } })).status).toBe(200);
-    const revoke = await fetch(`${server.url}/api/tokens/${created.id}`, { method: 'DELETE', headers: bearer(ADMIN) });
+    expect((await server.post('/echo/say', { token: created.token, body: { text: 'new' } })).status).toBe(
+      200,
+    );
+    const revoke = await fetch(`${server.url}/api/tokens/${created.id}`, {
+      method: 'DELETE',
+      headers: bearer(ADMIN),
+    });
     expect(revoke.status).toBe(200);
     // the revoked value, sent again: refused, and still not logged
-    expect((await server.post('/echo/say', { token: created.token, body: { text: 'gone' } })).status).toBe(401);
+    expect((await server.post('/echo/say', { token: created.token, body: { text: 'gone' } })).status).toBe(
+      401,
+    );
     await server.post('/api/reload-config', { token: ADMIN });
 
     // the ring buffer, as the admin API answers it, has no token value either
@@ -318,7 +329,11 @@ describe('log file of a real server: the four kinds, as NDJSON', () => {
     expect(await readdir(path.join(server.dir, 'logs'))).toEqual(['api_2026-11-20.log']);
     expect(raw.endsWith('\n')).toBe(true);
     for (const entry of entries) {
-      expect(entry).toMatchObject({ time: expect.any(Number), level: expect.any(Number), msg: expect.any(String) });
+      expect(entry).toMatchObject({
+        time: expect.any(Number),
+        level: expect.any(Number),
+        msg: expect.any(String),
+      });
       expect(['request', 'error', 'system', 'auth']).toContain(entry.kind);
     }
   });
@@ -381,11 +396,22 @@ describe('log file of a real server: the four kinds, as NDJSON', () => {
   it('auth: failures and admin actions', () => {
     const auth = entries.filter((entry) => entry.kind === 'auth');
     expect(auth).toContainEqual(
-      expect.objectContaining({ event: 'auth-failure', code: 'INVALID_TOKEN', requestId: ids.wrong, endpoint: '/echo/say' }),
+      expect.objectContaining({
+        event: 'auth-failure',
+        code: 'INVALID_TOKEN',
+        requestId: ids.wrong,
+        endpoint: '/echo/say',
+      }),
     );
-    expect(auth).toContainEqual(expect.objectContaining({ event: 'auth-failure', requestId: ids.wrongBearer }));
     expect(auth).toContainEqual(
-      expect.objectContaining({ event: 'auth-failure', code: 'INVALID_ADMIN_TOKEN', requestId: ids.notAdmin }),
+      expect.objectContaining({ event: 'auth-failure', requestId: ids.wrongBearer }),
+    );
+    expect(auth).toContainEqual(
+      expect.objectContaining({
+        event: 'auth-failure',
+        code: 'INVALID_ADMIN_TOKEN',
+        requestId: ids.notAdmin,
+      }),
     );
     const actions = auth.filter((entry) => entry.event === 'admin-action').map((entry) => entry.action);
     expect(actions).toEqual(
@@ -440,7 +466,9 @@ describe('logging options', () => {
 
   it('enableRequestLogging false: no request lines, the other kinds still', async () => {
     const server = await serve({ logging: { enableRequestLogging: false } });
-    expect((await server.post('/echo/say', { token: BUSINESS, body: { text: 'unlogged' } })).status).toBe(200);
+    expect((await server.post('/echo/say', { token: BUSINESS, body: { text: 'unlogged' } })).status).toBe(
+      200,
+    );
     expect((await server.post('/echo/fail', { token: BUSINESS })).status).toBe(500);
     expect((await server.post('/echo/say', { token: WRONG })).status).toBe(401);
     const answer = await server.get('/api/logs?type=request', { authorization: `Bearer ${ADMIN}` });
@@ -501,7 +529,8 @@ describe('rotation and retention through a server', () => {
     expect(names.length).toBeGreaterThanOrEqual(3);
     for (const name of names) expect(name).toMatch(/^api_2026-11-20(\.\d+)?\.log$/);
     const logged = new Set<unknown>();
-    for (const name of names) for (const entry of await readLines(path.join(logs, name))) logged.add(entry.requestId);
+    for (const name of names)
+      for (const entry of await readLines(path.join(logs, name))) logged.add(entry.requestId);
     for (const id of ids) expect(logged.has(id)).toBe(true);
   });
 });
@@ -515,7 +544,8 @@ describe('after the whole run', () => {
       const names = (await readdir(dir, { recursive: true })).map(String);
       for (const name of names) {
         // the config file holds the tokens by design; apis/ is source
-        if (name === 'api-deploy.config.json' || name.startsWith(`apis${path.sep}`) || name === 'apis') continue;
+        if (name === 'api-deploy.config.json' || name.startsWith(`apis${path.sep}`) || name === 'apis')
+          continue;
         const full = path.join(dir, name);
         if (!(await stat(full)).isFile()) continue;
         const text = await readFile(full, 'utf8');

@@ -75,8 +75,19 @@ export function loadConfig(source: ConfigSource): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${configPath}: the config must be a JSON object`);
   }
-  const merged = applyOverrides(raw as Record<string, unknown>, source.overrides);
-  return validateConfig(merged, text === undefined ? undefined : configPath);
+  return resolveConfig(raw as Record<string, unknown>, source, text === undefined ? undefined : configPath);
+}
+
+/**
+ * The config a config file's content gives: the source's flags and variables applied over it,
+ * validated, paths made absolute. Throws a ConfigError naming the key at fault.
+ */
+export function resolveConfig(
+  raw: Record<string, unknown>,
+  source: Pick<ConfigSource, 'overrides'>,
+  configPath?: string,
+): Config {
+  return validateConfig(applyOverrides(raw, source.overrides), configPath);
 }
 
 /** Validates a config object (as read from a file) and makes its paths absolute. */

@@ -8,26 +8,40 @@ import type { RuntimeContext } from './context.js';
 import { HttpError } from './errors.js';
 import { filesRouter } from './files.js';
 import { openApiRouter } from './openapi.js';
+import { PANEL_CSP, panelHandlers } from './panel.js';
 import { endpointOf } from './request.js';
 import { respondError } from './respond.js';
+import { settingsRouter } from './settings.js';
 import { statusHandler } from './status.js';
 
-/** The Express app: status page, admin API, and the envelope for anything unknown. */
-export function createApp(runtime: RuntimeContext): express.Express {
+export interface AppOptions {
+  /** The built control panel, served at `/panel` (see panel.ts). */
+  panelDir?: string;
+}
+
+/** The Express app: status page, admin API, control panel, and the envelope for anything unknown. */
+export function createApp(runtime: RuntimeContext, { panelDir }: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   app.get('/', statusHandler(runtime));
   app.use(openApiRouter(runtime));
-  // The admin API and the panel: no sniffing, no framing, no referrer, never cached.
-  app.use(['/api', '/panel'], securityHeaders(), (_req, res, next) => {
+  // The admin API and the panel: no sniffing, no framing, no referrer. The API is never cached;
+  // the panel's files are, as fits each (panel.ts), under a CSP of their own.
+  app.use('/api', securityHeaders(), (_req, res, next) => {
     res.setHeader('cache-control', 'no-store');
     next();
   });
+  app.use(
+    '/panel',
+    securityHeaders({ useDefaults: false, directives: PANEL_CSP }),
+    ...panelHandlers(panelDir),
+  );
   app.use(jsonBody(runtime));
   app.use(adminRouter(runtime));
   app.use(controlRouter(runtime));
+  app.use(settingsRouter(runtime));
   app.use(tokensRouter(runtime));
   app.use(filesRouter(runtime));
   app.use((req) => {
@@ -40,15 +54,23 @@ export function createApp(runtime: RuntimeContext): express.Express {
   return app;
 }
 
+type CspOptions = Exclude<
+  NonNullable<Parameters<typeof helmet>[0]>['contentSecurityPolicy'],
+  boolean | undefined
+>;
+
 /**
  * helmet's headers, fitted to a server that speaks plain HTTP on a private address: no HSTS
- * and no upgrade of requests to HTTPS (both would break it), and never framed.
+ * and no upgrade of requests to HTTPS (both would break it), and never framed. `csp` replaces
+ * the Content-Security-Policy (helmet's default, minus the upgrade, when not given).
  */
-function securityHeaders() {
+function securityHeaders(
+  csp: CspOptions = { directives: { upgradeInsecureRequests: null, frameAncestors: ["'none'"] } },
+) {
   return helmet({
     strictTransportSecurity: false,
     frameguard: { action: 'deny' },
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: csp,
   });
 }
 

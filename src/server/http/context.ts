@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { ReloadConfigResult } from '../../shared/config-api.js';
 import type { LoadError, ReloadResult } from '../../shared/contract.js';
 import type { FailedAttempts } from '../auth/attempts.js';
 import type { Metrics } from './metrics.js';
@@ -15,14 +16,7 @@ export interface RuntimeState {
   generation: Generation;
 }
 
-export interface ReloadConfigResult {
-  message: string;
-  /** Top-level keys whose value changed. */
-  changed: string[];
-  /** Keys that changed but take effect only after a restart (host, port). */
-  restartRequired: string[];
-  reload?: ReloadResult;
-}
+export type { ReloadConfigResult };
 
 export interface RuntimeEvents {
   /** A reload finished: a new registry generation serves. */
@@ -44,6 +38,12 @@ export interface RuntimeContext {
   state(): RuntimeState;
   reload(): Promise<ReloadResult>;
   reloadConfig(): Promise<ReloadConfigResult>;
+  /**
+   * The config the runtime would run with if its config file held `raw`: flags and variables
+   * applied, validated, and fit to serve where the server listens. Throws 422 INVALID_CONFIG
+   * (details naming the key) otherwise; changes nothing.
+   */
+  previewConfig(raw: Record<string, unknown>): Config;
   readonly startedAt: number;
   readonly logger: Logger;
   /** Where logs go; its ring buffer answers the admin API's log queries. */

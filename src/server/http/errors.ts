@@ -21,3 +21,12 @@ export class HttpError extends Error {
     this.details = details;
   }
 }
+
+/** 409 NO_CONFIG_FILE: the server runs on defaults, with no file to write a change to. */
+export const noConfigFile = (purpose: string) =>
+  new HttpError(
+    'NO_CONFIG_FILE',
+    `The server runs without a config file; start it with --config to ${purpose}`,
+    undefined,
+    409,
+  );

@@ -8,10 +8,12 @@ import {
   checkWritable,
   confine,
   deleteConfined,
+  FileExistsError,
   FileMissingError,
   listTree,
   PathError,
   readConfined,
+  renameConfined,
   writeConfined,
 } from '../modules/files.js';
 import { parseInput } from '../modules/validation.js';
@@ -21,14 +23,15 @@ import { HttpError } from './errors.js';
 
 const SaveBody = z.object({ content: z.string() });
 const CheckBody = z.object({ path: z.string().min(1), content: z.string() });
+const RenameBody = z.object({ from: z.string().min(1), to: z.string().min(1) });
 
 const invalidPath = (message: string) => new HttpError('INVALID_PATH', message, undefined, 400);
 
 /**
  * The files of the APIs folder, for the panel's editor (admin only):
- * `GET /api/files` (tree), `GET|PUT|DELETE /api/files/{path}`, `POST /api/files/check`.
- * Every path is confined to the APIs folder (see `modules/files.ts`); a save or a delete
- * reloads the modules and answers with the reload's result.
+ * `GET /api/files` (tree), `GET|PUT|DELETE /api/files/{path}`, `POST /api/files/check`,
+ * `POST /api/files/rename`. Every path is confined to the APIs folder (see `modules/files.ts`);
+ * a save, a delete or a rename reloads the modules and answers with the reload's result.
  */
 export function filesRouter(runtime: RuntimeContext): Router {
   const router = Router();
@@ -51,6 +54,20 @@ export function filesRouter(runtime: RuntimeContext): Router {
       const target = await confine(apisDir(), segments);
       return { diagnostics: await checkSource(target.root, target.real, body.content) };
     }, false),
+  );
+
+  router.post(
+    '/api/files/rename',
+    fileAction(async (req) => {
+      const body = parseInput(RenameBody, req.body);
+      const segments = [checkPathText(body.from), checkPathText(body.to)] as const;
+      checkWritable(body.from);
+      checkWritable(body.to);
+      const from = await confine(apisDir(), segments[0]);
+      const to = await confine(apisDir(), segments[1]);
+      await renameConfined(from, to);
+      return { from: from.relative, to: to.relative, reload: await runtime.reload() };
+    }, true),
   );
 
   router
@@ -104,5 +121,6 @@ function toHttpError(error: unknown): never {
   if (error instanceof FileMissingError) {
     throw new HttpError('FILE_NOT_FOUND', error.message, undefined, 404);
   }
+  if (error instanceof FileExistsError) throw new HttpError('FILE_EXISTS', error.message, undefined, 409);
   throw error;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import cors from 'cors';
 import { RESERVED_MODULE_NAMES } from '../modules/discover.js';
-import { createApp } from './app.js';
+import { createApp, type AppOptions } from './app.js';
 import { businessHandler } from './business.js';
 import type { RuntimeContext } from './context.js';
 import { trackRequest } from './request-log.js';
@@ -15,8 +15,8 @@ const RESERVED = new RegExp(`^/(?:${[...RESERVED_MODULE_NAMES].join('|')})(?:[/?
  * `node:http`: Express's router and body parser cost more than the call itself (see the bench).
  * Everything else (status page, admin API, panel, 404s) goes through the Express app.
  */
-export function createHandler(runtime: RuntimeContext): RequestListener {
-  const app = createApp(runtime);
+export function createHandler(runtime: RuntimeContext, options: AppOptions = {}): RequestListener {
+  const app = createApp(runtime, options);
   const callFunction = businessHandler(runtime);
   const allowOrigins = corsFor(runtime);
   return (req: IncomingMessage, res: ServerResponse) => {

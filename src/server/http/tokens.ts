@@ -6,7 +6,7 @@ import type { TokenEntry } from '../config/schema.js';
 import { updateConfigFile } from '../config/store.js';
 import { adminAction } from './admin.js';
 import type { RuntimeContext } from './context.js';
-import { HttpError } from './errors.js';
+import { HttpError, noConfigFile } from './errors.js';
 
 const createSchema = z.strictObject({
   label: z.string().trim().min(1, 'a label is required').max(80),
@@ -88,14 +88,7 @@ type TokenLists = Record<'validTokens' | 'adminTokens', TokenEntry[]>;
 /** Edits the token lists in the config file, then applies the file at once. */
 async function changeTokens(runtime: RuntimeContext, edit: (lists: TokenLists) => void): Promise<void> {
   const { config } = runtime.state();
-  if (!config.configPath) {
-    throw new HttpError(
-      'NO_CONFIG_FILE',
-      'The server runs without a config file; start it with --config to manage tokens',
-      undefined,
-      409,
-    );
-  }
+  if (!config.configPath) throw noConfigFile('manage tokens');
   try {
     await updateConfigFile(config.configPath, (raw) => {
       const lists: TokenLists = {

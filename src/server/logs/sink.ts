@@ -28,7 +28,12 @@ export class LogSink {
   /** Applies a (re)loaded config: reopens the file when its settings changed. */
   configure(logging: LoggingConfig): void {
     this.ring.resize(logging.bufferSize);
-    const settings = JSON.stringify([logging.logToFile, logging.logFilePath, logging.logRotation, logging.logRetention]);
+    const settings = JSON.stringify([
+      logging.logToFile,
+      logging.logFilePath,
+      logging.logRotation,
+      logging.logRetention,
+    ]);
     if (settings === this.fileSettings) return;
     this.fileSettings = settings;
     void this.file?.end();

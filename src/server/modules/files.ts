@@ -1,4 +1,4 @@
-import { lstat, mkdir, open, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { isHelperName, isModuleFileName } from './discover.js';
@@ -28,6 +28,14 @@ export class FileMissingError extends Error {
   constructor(readonly relative: string) {
     super(`No file "${relative}" in the APIs folder`);
     this.name = 'FileMissingError';
+  }
+}
+
+/** A file already at a path something would be moved to; the HTTP layer answers 409 FILE_EXISTS. */
+export class FileExistsError extends Error {
+  constructor(readonly relative: string) {
+    super(`There is already a file "${relative}" in the APIs folder`);
+    this.name = 'FileExistsError';
   }
 }
 
@@ -150,6 +158,39 @@ export function checkWritable(relative: string): void {
 }
 
 /**
+ * Creates the parent folders of a confined path that is not there yet, and answers where the
+ * entry goes: its real parent folder (checked again after creating it, in case a link
+ * appeared meanwhile) joined with its name.
+ */
+async function prepareNewEntry(target: ConfinedPath): Promise<string> {
+  try {
+    await mkdir(path.dirname(target.real), { recursive: true });
+  } catch (error) {
+    if (errnoOf(error) === 'EEXIST' || errnoOf(error) === 'ENOTDIR') {
+      throw new PathError('A part of the path is a file, not a folder');
+    }
+    throw error;
+  }
+  const parent = await realpath(path.dirname(target.real));
+  if (!isInside(target.root, parent)) {
+    throw new PathError('The path leads outside the APIs folder through a symbolic link');
+  }
+  return path.join(parent, path.basename(target.real));
+}
+
+/** The entry at an existing confined path itself (a link, not what it points to), in its real folder. */
+async function existingEntry(target: ConfinedPath): Promise<string> {
+  if (!target.exists) throw missing(target.relative);
+  const parent = await realpath(path.dirname(target.absolute));
+  if (!isInside(target.root, parent)) {
+    throw new PathError('The path leads outside the APIs folder through a symbolic link');
+  }
+  const entry = path.join(parent, path.basename(target.absolute));
+  if ((await lstat(entry)).isDirectory()) throw new PathError('The path is a folder, not a file');
+  return entry;
+}
+
+/**
  * Writes `content` to a confined path atomically: a temporary file in the same folder, flushed
  * to disk, then renamed over the file, so a reader (or the watcher) sees the old file or the
  * new one, never half of it, and a crash loses nothing. Parent folders are created; the folder
@@ -158,19 +199,7 @@ export function checkWritable(relative: string): void {
 export async function writeConfined(target: ConfinedPath, content: string): Promise<void> {
   let file = target.real;
   if (!target.exists) {
-    try {
-      await mkdir(path.dirname(target.real), { recursive: true });
-    } catch (error) {
-      if (errnoOf(error) === 'EEXIST' || errnoOf(error) === 'ENOTDIR') {
-        throw new PathError('A part of the path is a file, not a folder');
-      }
-      throw error;
-    }
-    const parent = await realpath(path.dirname(target.real));
-    if (!isInside(target.root, parent)) {
-      throw new PathError('The path leads outside the APIs folder through a symbolic link');
-    }
-    file = path.join(parent, path.basename(target.real));
+    file = await prepareNewEntry(target);
   } else if ((await stat(file)).isDirectory()) {
     throw new PathError('The path is a folder, not a file');
   }
@@ -179,14 +208,18 @@ export async function writeConfined(target: ConfinedPath, content: string): Prom
 
 /** Deletes the file at a confined path (a link itself, not what it points to). */
 export async function deleteConfined(target: ConfinedPath): Promise<void> {
-  if (!target.exists) throw missing(target.relative);
-  const parent = await realpath(path.dirname(target.absolute));
-  if (!isInside(target.root, parent)) {
-    throw new PathError('The path leads outside the APIs folder through a symbolic link');
-  }
-  const entry = path.join(parent, path.basename(target.absolute));
-  if ((await lstat(entry)).isDirectory()) throw new PathError('The path is a folder, not a file');
-  await rm(entry);
+  await rm(await existingEntry(target));
+}
+
+/**
+ * Moves the file at a confined path to another (a link itself, not what it points to), with
+ * one `rename`: atomic, so the watcher and readers see the file at one path or the other.
+ * The target must not exist; its parent folders are created.
+ */
+export async function renameConfined(from: ConfinedPath, to: ConfinedPath): Promise<void> {
+  const source = await existingEntry(from);
+  if (to.exists) throw new FileExistsError(to.relative);
+  await rename(source, await prepareNewEntry(to));
 }
 
 /** Reads a file at a confined path. */

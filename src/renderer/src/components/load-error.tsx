@@ -1,0 +1,20 @@
+import { Link } from 'wouter';
+import type { LoadError } from '../../../shared/admin-api.js';
+
+/** Where a module failed to load, linking to the line in the editor. */
+export function LoadErrorItem({ error }: { error: LoadError }) {
+  const where = error.line
+    ? `${error.file}:${error.line}${error.column ? `:${error.column}` : ''}`
+    : error.file;
+  return (
+    <div className="stack small">
+      <div className="row">
+        <strong>{error.module}</strong>
+        <Link href={`/editor/${error.file}`} className="mono">
+          {where}
+        </Link>
+      </div>
+      <pre className="error-text">{error.message}</pre>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import {
+  Activity,
+  FileCode2,
+  Gauge,
+  KeyRound,
+  ListTree,
+  LogOut,
+  ScrollText,
+  Send,
+  Settings,
+  type LucideIcon,
+} from 'lucide-react';
+import { lazy, Suspense } from 'react';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { useRuntimeEvents, useStatus } from './api/hooks.js';
+import { EndpointsView } from './views/endpoints.js';
+import { LogsView } from './views/logs.js';
+import { OverviewView } from './views/overview.js';
+import { RequestView } from './views/request.js';
+import { SettingsView } from './views/settings.js';
+import { TokensView } from './views/tokens.js';
+
+// Monaco is most of the panel's weight: it loads with the editor view only, in its own chunk.
+const EditorView = lazy(() => import('./views/editor.js').then((module) => ({ default: module.EditorView })));
+
+interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+}
+
+const NAV: NavItem[] = [
+  { href: '/', label: 'Overview', icon: Gauge },
+  { href: '/endpoints', label: 'Endpoints', icon: ListTree },
+  { href: '/try', label: 'Request', icon: Send },
+  { href: '/logs', label: 'Logs', icon: ScrollText },
+  { href: '/tokens', label: 'Tokens', icon: KeyRound },
+  { href: '/editor', label: 'Editor', icon: FileCode2 },
+  { href: '/settings', label: 'Settings', icon: Settings },
+];
+
+export function Layout({ onLogout }: { onLogout?: () => void }) {
+  const live = useRuntimeEvents();
+  const [location] = useLocation();
+  const status = useStatus();
+  const current = (href: string) => (href === '/' ? location === '/' : location.startsWith(href));
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <Activity aria-hidden size={20} /> API Deploy
+        </div>
+        <ul>
+          {NAV.map(({ href, label, icon: Icon }) => (
+            <li key={href}>
+              <Link href={href} aria-current={current(href) ? 'page' : undefined}>
+                <Icon aria-hidden size={17} /> {label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-foot">
+          <span className={`dot ${status.isError ? 'bad' : live ? 'good' : 'wait'}`} aria-hidden />
+          <span className="small" title={status.data?.url}>
+            {status.isError ? 'Server unreachable' : live ? 'Live' : 'Connecting…'}
+          </span>
+          {onLogout && (
+            <button
+              type="button"
+              className="icon-button"
+              onClick={onLogout}
+              title="Sign out"
+              aria-label="Sign out"
+            >
+              <LogOut size={16} aria-hidden />
+            </button>
+          )}
+        </div>
+      </nav>
+      <main className="content">
+        <Suspense fallback={<p className="muted pad">Loading…</p>}>
+          <Switch>
+            <Route path="/" component={OverviewView} />
+            <Route path="/endpoints" component={EndpointsView} />
+            <Route path="/try/*?">
+              {(params) => <RequestView endpoint={params['*'] ? `/${params['*']}` : undefined} />}
+            </Route>
+            <Route path="/logs" component={LogsView} />
+            <Route path="/tokens" component={TokensView} />
+            <Route path="/editor/*?">{(params) => <EditorView file={params['*'] || undefined} />}</Route>
+            <Route path="/settings" component={SettingsView} />
+            <Route>
+              <p className="pad">
+                Nothing here. <Link href="/">Back to the overview</Link>
+              </p>
+            </Route>
+          </Switch>
+        </Suspense>
+      </main>
+    </div>
+  );
+}

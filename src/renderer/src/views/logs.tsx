@@ -1,0 +1,4 @@
+// Being written (logs view); replaced by the live log view.
+export function LogsView() {
+  return <div className="page">Logs</div>;
+}

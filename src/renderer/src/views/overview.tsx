@@ -1,0 +1,129 @@
+import { RefreshCw, Settings2 } from 'lucide-react';
+import type { ReloadConfigResult, ReloadResult } from '../../../shared/admin-api.js';
+import { useReload, useReloadConfig, useStatus } from '../api/hooks.js';
+import { ErrorNotice, formatDuration, Loading } from '../components/feedback.js';
+import { LoadErrorItem } from '../components/load-error.js';
+
+/** The server at a glance, and the two reload buttons of the seed's admin API. */
+export function OverviewView() {
+  const status = useStatus();
+  const reload = useReload();
+  const reloadConfig = useReloadConfig();
+  const data = status.data;
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Overview</h1>
+        <div className="actions">
+          <button type="button" onClick={() => reload.mutate()} disabled={reload.isPending}>
+            <RefreshCw size={15} aria-hidden /> {reload.isPending ? 'Reloading…' : 'Reload APIs'}
+          </button>
+          <button type="button" onClick={() => reloadConfig.mutate()} disabled={reloadConfig.isPending}>
+            <Settings2 size={15} aria-hidden /> {reloadConfig.isPending ? 'Reloading…' : 'Reload config'}
+          </button>
+        </div>
+      </div>
+
+      <div aria-live="polite">
+        {reload.data && <ReloadNotice result={reload.data} />}
+        {reloadConfig.data && <ReloadConfigNotice result={reloadConfig.data} />}
+        <ErrorNotice error={reload.error} title="Reload failed" />
+        <ErrorNotice error={reloadConfig.error} title="Config reload failed" />
+      </div>
+
+      <ErrorNotice error={status.error} />
+      {status.isPending && <Loading what="status" />}
+      {data && (
+        <>
+          <section className="card stack" aria-label="Server">
+            <div className="row">
+              <span className="dot good" aria-hidden />
+              <strong>Running</strong>
+              <span className="muted">version {data.version}</span>
+            </div>
+            <div className="row">
+              <span className="label">URL</span>
+              <code>{data.url ?? window.location.origin}</code>
+            </div>
+            <div className="row">
+              <span className="label">APIs folder</span>
+              <code>{data.apisDir}</code>
+            </div>
+            {data.configPath && (
+              <div className="row">
+                <span className="label">Config</span>
+                <code>{data.configPath}</code>
+              </div>
+            )}
+            {data.logFile && (
+              <div className="row">
+                <span className="label">Log file</span>
+                <code>{data.logFile}</code>
+              </div>
+            )}
+          </section>
+
+          <section className="grid" aria-label="Figures">
+            <Stat label="Uptime" value={formatDuration(data.uptime)} />
+            <Stat label="Hot reload" value={data.hotReload ? 'On' : 'Off'} />
+            <Stat label="Modules" value={data.modules} />
+            <Stat label="Endpoints" value={data.endpoints} />
+            <Stat
+              label="Failing modules"
+              value={data.failedModules.length}
+              bad={data.failedModules.length > 0}
+            />
+            <Stat label="Generation" value={data.generation} />
+            <Stat label="Workers" value={`${data.workers.min}–${data.workers.max}`} />
+            <Stat label="Memory" value={`${data.memory.rssMb} MB`} />
+          </section>
+
+          {data.failedModules.length > 0 && (
+            <section className="card stack" aria-label="Failing modules">
+              <h2 className="error-text">Failing modules</h2>
+              <p className="muted small">
+                Each keeps serving its last good version, if it had one, until the error is fixed.
+              </p>
+              {data.failedModules.map((failure) => (
+                <LoadErrorItem key={failure.module} error={failure} />
+              ))}
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function Stat({ label, value, bad }: { label: string; value: string | number; bad?: boolean }) {
+  return (
+    <div className="card stat">
+      <div className="label">{label}</div>
+      <div className={`value${bad ? ' error-text' : ''}`}>{value}</div>
+    </div>
+  );
+}
+
+function ReloadNotice({ result }: { result: ReloadResult }) {
+  const failed = result.failed.length;
+  return (
+    <div className={`notice ${failed ? 'bad' : 'good'}`} role="status">
+      {result.message}: {result.modules} modules, {result.endpoints} endpoints in{' '}
+      {Math.round(result.durationMs)} ms
+      {failed > 0 && `, ${failed} failed`}.
+    </div>
+  );
+}
+
+function ReloadConfigNotice({ result }: { result: ReloadConfigResult }) {
+  return (
+    <div className="notice good" role="status">
+      {result.message}
+      {result.changed.length > 0 && <> — changed: {result.changed.join(', ')}</>}
+      {result.restartRequired.length > 0 && (
+        <strong className="warn-text"> Restart needed for: {result.restartRequired.join(', ')}</strong>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * What the admin API answers (inside the envelope's `data`), as the control panel reads it.
+ * The server builds these values; the panel only ever sees them through HTTP.
+ */
+import type { ReloadConfigResult } from './config-api.js';
+import type { EndpointInfo, LoadError, ReloadResult } from './contract.js';
+
+export interface RuntimeStatus {
+  status: 'running';
+  version: string;
+  url?: string;
+  startedAt: string;
+  uptime: number;
+  hotReload: boolean;
+  debug: boolean;
+  apisDir: string;
+  configPath?: string;
+  logFile?: string;
+  generation: number;
+  modules: number;
+  endpoints: number;
+  failedModules: LoadError[];
+  workers: { min: number; max: number; memoryMb: number };
+  memory: { rssMb: number };
+}
+
+export interface RegistryEndpoint extends EndpointInfo {
+  /** The function's own time limit, when it sets one (else the config's `functionTimeoutMs`). */
+  timeoutMs?: number;
+  async: boolean;
+}
+
+export interface RegistryModule {
+  module: string;
+  file: string;
+  /** Set when the latest save failed and this is the last good version serving. */
+  lastLoadError?: LoadError;
+  endpoints: RegistryEndpoint[];
+}
+
+export interface Registry {
+  generation: number;
+  modules: RegistryModule[];
+  /** Modules that failed to load and have no earlier good version. */
+  unavailable: LoadError[];
+}
+
+export interface EndpointMetrics {
+  endpoint: string;
+  count: number;
+  errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  window: number;
+  lastCall: string;
+}
+
+export type LogKind = 'request' | 'error' | 'system' | 'auth';
+export const LOG_KINDS: readonly LogKind[] = ['request', 'error', 'system', 'auth'];
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** A log line as the admin API returns it: pino's fields plus a sequence number. */
+export interface LogEntry {
+  seq: number;
+  time: number;
+  /** pino's number: 30 info, 40 warn, 50 error. */
+  level: number;
+  kind?: LogKind;
+  msg?: string;
+  requestId?: string;
+  method?: string;
+  endpoint?: string;
+  status?: number;
+  durationMs?: number;
+  [field: string]: unknown;
+}
+
+/** The filters of `GET /api/logs` and `/api/logs/stream`. */
+export interface LogQuery {
+  type?: LogKind;
+  level?: LogLevelName;
+  endpoint?: string;
+  status?: string;
+  q?: string;
+  since?: string;
+  limit?: number;
+}
+
+export type TokenRole = 'business' | 'admin';
+
+export interface TokenInfo {
+  id: string;
+  role: TokenRole;
+  label: string;
+  masked: string;
+  created?: string;
+  lastUsed?: string;
+}
+
+/** `POST /api/tokens`: the only answer that carries a token's value. */
+export interface CreatedToken {
+  id: string;
+  label: string;
+  role: TokenRole;
+  created: string;
+  token: string;
+}
+
+export type FileEntry =
+  | { path: string; type: 'file'; size: number; modified: string; module?: string }
+  | { path: string; type: 'dir'; children: FileEntry[] };
+
+export interface FileContent {
+  path: string;
+  content: string;
+  modified: string;
+}
+
+export interface Diagnostic {
+  severity: 'error';
+  line: number;
+  column: number;
+  message: string;
+  source: 'compile' | 'params';
+  file: string;
+}
+
+export interface SavedFile {
+  path: string;
+  saved: true;
+  reload: ReloadResult;
+}
+
+/** The events of `GET /api/events`, by name. */
+export interface RuntimeEventMap {
+  reloaded: ReloadResult;
+  loadError: LoadError;
+  configChanged: ReloadConfigResult;
+  tokensChanged: { created?: string; revoked?: string };
+}
+
+export type { EndpointInfo, LoadError, ReloadConfigResult, ReloadResult };

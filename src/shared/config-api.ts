@@ -1,0 +1,93 @@
+/**
+ * The settings API (`GET|PUT /api/config`), shared by the runtime and the control panel: the
+ * request's zod schema and the answers' types. Plain zod and types, nothing from the server.
+ *
+ * The schema here checks the request's shape: which keys may be set, and their JSON types.
+ * Ranges and formats (a port up to 65535, a rotation such as "1 day") are the server's config
+ * schema's to check; it answers `422 INVALID_CONFIG` with `details` naming the key.
+ */
+import { z } from 'zod';
+import type { ReloadResult } from './contract.js';
+
+/** Config keys that take effect only when the server is started again: it listens once, at start. */
+export const RESTART_KEYS = ['host', 'port'] as const;
+export type RestartKey = (typeof RESTART_KEYS)[number];
+
+export const editableLoggingSchema = z.strictObject({
+  enableRequestLogging: z.boolean(),
+  logToFile: z.boolean(),
+  logRequestBody: z.boolean(),
+  logResponseData: z.boolean(),
+  logMaxBodySize: z.number().int(),
+  /** Relative to the config file's folder. */
+  logFilePath: z.string(),
+  logRotation: z.string(),
+  logRetention: z.string(),
+  bufferSize: z.number().int(),
+});
+
+/**
+ * Every config key the settings API shows and sets. Tokens (`validTokens`, `adminTokens`) are
+ * not among them: they are managed by `/api/tokens`, and their values are never shown.
+ */
+export const editableConfigSchema = z.strictObject({
+  host: z.string(),
+  port: z.number().int(),
+  hotReload: z.boolean(),
+  debug: z.boolean(),
+  /** Relative to the config file's folder. */
+  apisDir: z.string(),
+  functionTimeoutMs: z.number().int(),
+  maxBodyBytes: z.number().int(),
+  workers: z.number().int(),
+  maxWorkers: z.number().int(),
+  workerMemoryMb: z.number().int(),
+  maxFailedAuthPerMinute: z.number().int(),
+  corsOrigins: z.array(z.string()),
+  logging: editableLoggingSchema,
+});
+
+/**
+ * The config as the settings API shows it: the values in effect. Paths are shown as the config
+ * file would hold them, relative to its folder (absolute when outside it), so a value read here
+ * can be sent back unchanged.
+ */
+export type EditableConfig = z.infer<typeof editableConfigSchema>;
+export type EditableConfigKey = keyof EditableConfig;
+
+/** `PUT /api/config`: the keys to change (any subset; `logging` keys one by one). */
+export const configUpdateSchema = z.strictObject({
+  /** The admin token, when sent in the body rather than as Bearer. */
+  token: z.string().optional(),
+  config: editableConfigSchema.extend({ logging: editableLoggingSchema.partial() }).partial(),
+});
+export type ConfigUpdate = z.input<typeof configUpdateSchema>;
+
+/** What `/api/reload-config` answers, and `PUT /api/config` under `reload`. */
+export interface ReloadConfigResult {
+  message: string;
+  /** Top-level keys whose value changed. */
+  changed: string[];
+  /** Keys that changed but take effect only after a restart (host, port). */
+  restartRequired: string[];
+  /** The modules' reload, when a change needed one (apisDir, workers...). */
+  reload?: ReloadResult;
+}
+
+/** `GET /api/config`. */
+export interface ConfigView {
+  /** The config file (absolute), or null when the server runs on defaults without one. */
+  path: string | null;
+  config: EditableConfig;
+  /** The keys whose change takes effect only after a restart. */
+  restartRequired: RestartKey[];
+}
+
+/** `PUT /api/config`. */
+export interface ConfigUpdateResult {
+  /** The config in effect after the change. */
+  config: EditableConfig;
+  /** Keys this change changed that take effect only after a restart. */
+  restartRequired: string[];
+  reload: ReloadConfigResult;
+}

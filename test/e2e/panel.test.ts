@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN } from '../helpers/server.js';
+import { logIn, openPanel, type PanelSession } from './harness.js';
+
+// The control panel in real Chromium against a real headless server: the jobs a person does
+// without a terminal. One browser and one server for the file; the tests run in order.
+describe('control panel in a browser', () => {
+  let session: PanelSession;
+
+  beforeAll(async () => {
+    session = await openPanel();
+  }, 60_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('refuses a wrong admin token, then signs in with the right one', async () => {
+    const { page } = session;
+    await logIn(session, 'not-the-admin-token');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Invalid admin token');
+    await session.screenshot('login');
+    await logIn(session, ADMIN);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByText('Running').waitFor();
+    await session.screenshot('overview');
+  });
+
+  it('lists /template/sync_hello with its parameters', async () => {
+    const { page } = session;
+    await page.getByRole('link', { name: 'Endpoints' }).click();
+    const card = page.getByRole('article', { name: '/template/sync_hello' });
+    await card.waitFor();
+    expect(await card.getByRole('row').nth(1).textContent()).toMatch(/name\s*string\s*no\s*"World"/);
+    await session.screenshot('endpoints');
+  });
+
+  it('sends a request from the request panel and shows the answer', async () => {
+    const { page } = session;
+    await page
+      .getByRole('article', { name: '/template/sync_hello' })
+      .getByRole('link', { name: 'Try it' })
+      .click();
+    const body = page.getByLabel('Body (the parameters, as JSON)');
+    await expect.poll(() => body.inputValue()).toContain('"World"');
+    await body.fill('{"name": "Ada"}');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('response-status').textContent()).toContain('200');
+    expect(await page.getByTestId('response-body').textContent()).toContain('Hello, Ada!');
+    await page.getByRole('region', { name: 'History' }).getByText('/template/sync_hello').waitFor();
+    await session.screenshot('request');
+  });
+
+  it('creates a token that works over HTTP, and revokes it', async () => {
+    const { page, url } = session;
+    await page.getByRole('link', { name: 'Tokens' }).click();
+    await page.getByLabel('Label').fill('e2e client');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('new-token-value').textContent())!.trim();
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    await session.screenshot('tokens');
+
+    const call = () =>
+      fetch(`${url}/template/sync_hello`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, body: { name: 'Token' } }),
+      });
+    expect((await call()).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Revoke e2e client' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Revoke e2e client' }).count()).toBe(0);
+    expect((await call()).status).toBe(401);
+  });
+
+  it('saves a setting through the settings page', async () => {
+    const { page, url } = session;
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const debug = page.getByLabel('Debug');
+    await debug.waitFor();
+    const before = await debug.isChecked();
+    await debug.setChecked(!before);
+    await page.getByRole('button', { name: /^Save/ }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await session.screenshot('settings');
+    const status = await fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const answer = (await status.json()) as { data: { debug: boolean } };
+    expect(answer.data.debug).toBe(!before);
+  });
+
+  it('fetched nothing from outside 127.0.0.1 and logged no error', () => {
+    expect(session.outside).toEqual([]);
+    expect(session.errors.filter((error) => !/status of 401|status of 403/.test(error))).toEqual([]);
+  });
+});
