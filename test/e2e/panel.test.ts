@@ -89,6 +89,20 @@ describe('control panel in a browser', () => {
     expect(answer.data.debug).toBe(!before);
   });
 
+  it('shows a request in the live log as it happens', async () => {
+    const { page, url } = session;
+    await page.getByRole('link', { name: 'Logs' }).click();
+    await page
+      .getByRole('grid', { name: 'Log lines' })
+      .getByText('POST /template/sync_hello')
+      .first()
+      .waitFor();
+    const endpoint = `/e2e/live_${Date.now()}`;
+    await fetch(url + endpoint, { method: 'POST', body: '{}' });
+    await page.getByRole('grid').getByText(endpoint).first().waitFor({ timeout: 5000 });
+    await session.screenshot('logs');
+  });
+
   it('fetched nothing from outside 127.0.0.1 and logged no error', () => {
     expect(session.outside).toEqual([]);
     expect(session.errors.filter((error) => !/status of 401|status of 403/.test(error))).toEqual([]);

@@ -12,9 +12,12 @@ import { forgetLogin, initialSession, rememberLogin, type Session } from './sess
 export function App() {
   const [session, setSession] = useState<Session | undefined>();
   const [starting, setStarting] = useState(true);
+  const [startError, setStartError] = useState<string>();
   useEffect(() => {
     initialSession()
-      .then(setSession)
+      .then(setSession, (error: unknown) =>
+        setStartError(error instanceof Error ? error.message : String(error)),
+      )
       .finally(() => setStarting(false));
   }, []);
 
@@ -24,6 +27,19 @@ export function App() {
   };
 
   if (starting) return null;
+  if (startError) {
+    return (
+      <main className="login">
+        <div className="login-card" role="alert">
+          <h1>API Deploy</h1>
+          <p className="error-text">The app could not hand the panel its session: {startError}</p>
+          <button type="button" onClick={() => window.location.reload()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
   if (!session) {
     return (
       <LoginView

@@ -13,6 +13,7 @@ import {
 import { lazy, Suspense } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { useRuntimeEvents, useStatus } from './api/hooks.js';
+import { decodePath } from './links.js';
 import { EndpointsView } from './views/endpoints.js';
 import { LogsView } from './views/logs.js';
 import { OverviewView } from './views/overview.js';
@@ -84,11 +85,11 @@ export function Layout({ onLogout }: { onLogout?: () => void }) {
             <Route path="/" component={OverviewView} />
             <Route path="/endpoints" component={EndpointsView} />
             <Route path="/try/*?">
-              {(params) => <RequestView endpoint={params['*'] ? `/${params['*']}` : undefined} />}
+              {(params) => <RequestView endpoint={params['*'] ? `/${decodePath(params['*'])}` : undefined} />}
             </Route>
             <Route path="/logs" component={LogsView} />
             <Route path="/tokens" component={TokensView} />
-            <Route path="/editor/*?">{(params) => <EditorView file={params['*'] || undefined} />}</Route>
+            <Route path="/editor/*?">{(params) => <EditorView file={decodePath(params['*'])} />}</Route>
             <Route path="/settings" component={SettingsView} />
             <Route>
               <p className="pad">

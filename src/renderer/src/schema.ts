@@ -8,7 +8,9 @@ export interface JsonSchema {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  items?: JsonSchema;
+  items?: JsonSchema | false;
+  /** A tuple's items, in order (zod 4 writes tuples so, with `items: false`). */
+  prefixItems?: JsonSchema[];
   enum?: unknown[];
   const?: unknown;
   anyOf?: JsonSchema[];
@@ -47,6 +49,7 @@ export function typeLabel(schema: JsonSchema): string {
   const union = schema.anyOf ?? schema.oneOf;
   if (union) return union.map(typeLabel).join(' | ');
   const type = Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type;
+  if (type === 'array' && schema.prefixItems) return `[${schema.prefixItems.map(typeLabel).join(', ')}]`;
   if (type === 'array') return `${schema.items ? wrap(typeLabel(schema.items)) : 'any'}[]`;
   if (type === 'object' && schema.properties) return `{ ${Object.keys(schema.properties).join(', ')} }`;
   if (type === 'integer') return 'integer';
@@ -81,7 +84,7 @@ function placeholder(schema: JsonSchema): unknown {
     case 'boolean':
       return false;
     case 'array':
-      return [];
+      return schema.prefixItems ? schema.prefixItems.map(placeholder) : [];
     case 'object':
       return exampleBody(schema);
     case 'null':
@@ -107,11 +110,11 @@ export function checkBody(text: string, schema: JsonSchema): string[] {
   const problems: string[] = [];
   const properties = schema.properties ?? {};
   for (const name of schema.required ?? []) {
-    if (!(name in body) && !('default' in (properties[name] ?? {})))
+    if (!Object.hasOwn(body, name) && !(Object.hasOwn(properties, name) && 'default' in properties[name]!))
       problems.push(`Missing parameter "${name}"`);
   }
   for (const [name, value] of Object.entries(body)) {
-    const property = properties[name];
+    const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
     if (!property) {
       if (schema.additionalProperties === false) problems.push(`Unknown parameter "${name}"`);
       continue;

@@ -5,7 +5,9 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
 
 /** The endpoint a request addresses, as the envelope names it: its path, without query or trailing slash. */
 export function endpointOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
+  // Inside a router mounted on a path (the panel's `/panel`), Express strips the mount point
+  // from `req.url`; `originalUrl` keeps the path the client asked for.
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   const query = url.indexOf('?');
   const path = query < 0 ? url : url.slice(0, query);
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;

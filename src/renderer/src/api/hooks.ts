@@ -84,7 +84,11 @@ export function useReload() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () => adminRequest<ReloadResult>(session, 'POST', '/api/reload'),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.registry }),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: keys.registry }),
+        client.invalidateQueries({ queryKey: keys.status }),
+      ]),
   });
 }
 

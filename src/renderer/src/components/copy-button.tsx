@@ -14,10 +14,13 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     <button
       type="button"
       onClick={() =>
-        navigator.clipboard.writeText(text).then(
-          () => setCopied(true),
-          () => setFailed(true),
-        )
+        // No clipboard API on plain-http pages (a headless server's /panel): say so, do not throw.
+        Promise.resolve()
+          .then(() => navigator.clipboard.writeText(text))
+          .then(
+            () => setCopied(true),
+            () => setFailed(true),
+          )
       }
       aria-label={label}
     >

@@ -1,4 +1,5 @@
 import { Link } from 'wouter';
+import { editorHref } from '../links.js';
 import type { LoadError } from '../../../shared/admin-api.js';
 
 /** Where a module failed to load, linking to the line in the editor. */
@@ -10,7 +11,7 @@ export function LoadErrorItem({ error }: { error: LoadError }) {
     <div className="stack small">
       <div className="row">
         <strong>{error.module}</strong>
-        <Link href={`/editor/${error.file}`} className="mono">
+        <Link href={editorHref(error.file)} className="mono">
           {where}
         </Link>
       </div>

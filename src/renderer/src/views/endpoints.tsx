@@ -1,6 +1,7 @@
 import { Search, Send } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'wouter';
+import { editorHref } from '../links.js';
 import type { EndpointMetrics, RegistryEndpoint, RegistryModule } from '../../../shared/admin-api.js';
 import { useMetrics, useRegistry, useStatus } from '../api/hooks.js';
 import { CopyButton } from '../components/copy-button.js';
@@ -70,7 +71,7 @@ export function EndpointsView() {
         <section key={module.module} className="stack" aria-label={`Module ${module.module}`}>
           <div className="row">
             <h2 style={{ margin: 0 }}>{module.module}</h2>
-            <Link href={`/editor/${module.file}`} className="mono small">
+            <Link href={editorHref(module.file)} className="mono small">
               {module.file}
             </Link>
           </div>
@@ -110,6 +111,8 @@ function filterModules(modules: RegistryModule[], search: string): RegistryModul
     .filter((module) => module.endpoints.length > 0);
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const paramsOf = (endpoint: RegistryEndpoint) => endpoint.params as JsonSchema;
 
 function EndpointCard({
@@ -136,8 +139,8 @@ function EndpointCard({
         )}
         {metrics && (
           <span className="muted small">
-            {metrics.count} calls · {metrics.errors} errors · p50 {metrics.p50Ms ?? '—'} ms · p95{' '}
-            {metrics.p95Ms ?? '—'} ms
+            {plural(metrics.count, 'call')} · {plural(metrics.errors, 'error')} · p50 {metrics.p50Ms ?? '—'}{' '}
+            ms · p95 {metrics.p95Ms ?? '—'} ms
           </span>
         )}
         <span className="actions" style={{ marginLeft: 'auto' }}>

@@ -15,6 +15,7 @@ import {
   readHistory,
   takeReplay,
   type HistoryEntry,
+  type Replay,
 } from '../request-history.js';
 import { checkBody, exampleBody, type JsonSchema } from '../schema.js';
 import { useRememberedTokens } from '../token-memory.js';
@@ -48,13 +49,19 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   const [history, setHistory] = useState<HistoryEntry[]>(readHistory);
   // A body picked from the history, for the endpoint about to be selected.
   const pendingBody = useRef<string | undefined>(undefined);
+  // A logged request handed over by the logs view: taken from storage once, on the first render.
+  const replay = useRef<Replay | undefined | null>(null);
+  if (replay.current === null) replay.current = takeReplay();
+  const sendingNow = useRef(false);
 
   // A new endpoint starts from its defaults, or from the logged request being replayed.
   useEffect(() => {
     if (!selected) return;
-    const replay = takeReplay();
+    const replayed = replay.current;
     const body =
-      replay?.endpoint === selected.path && replay.body !== undefined ? replay.body : exampleBody(schema);
+      replayed?.endpoint === selected.path && replayed.body !== undefined
+        ? replayed.body
+        : exampleBody(schema);
     setBodyText(pendingBody.current ?? JSON.stringify(body, null, 2));
     pendingBody.current = undefined;
     setResult(undefined);
@@ -74,7 +81,9 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
           : remembered.find((known) => known.id === tokenChoice)?.value;
 
   async function send() {
-    if (!selected || notJson) return;
+    // A ref, not the state: two quick Ctrl+Enter presses come before a re-render.
+    if (!selected || notJson || sendingNow.current) return;
+    sendingNow.current = true;
     setSending(true);
     setFailure(undefined);
     try {
@@ -93,6 +102,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
     } catch (error) {
       setFailure(error);
     } finally {
+      sendingNow.current = false;
       setSending(false);
     }
   }
@@ -225,13 +235,13 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
           <p className="muted small">Requests you send are listed here (without their tokens).</p>
         ) : (
           <ul className="history">
-            {history.map((entry) => (
-              <li key={entry.at}>
+            {history.map((entry, index) => (
+              <li key={`${entry.at}:${index}`}>
                 <button
                   type="button"
                   className="history-item"
                   onClick={() => {
-                    pendingBody.current = entry.body;
+                    if (entry.endpoint !== selected?.path) pendingBody.current = entry.body;
                     navigate(`/try${entry.endpoint}`);
                     setBodyText(entry.body);
                     setResult(undefined);

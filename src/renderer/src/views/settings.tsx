@@ -30,7 +30,6 @@ export function SettingsView() {
     },
   });
   const [values, setValues] = useState<FormValues>();
-  const [problems, setProblems] = useState<Record<string, string>>({});
 
   // The form starts from the config in effect, and again after every save.
   useEffect(() => {
@@ -38,15 +37,21 @@ export function SettingsView() {
   }, [config.data]);
 
   const pending = config.data && values ? changesOf(config.data.config, values) : undefined;
+  // Problems of the form are shown as they are typed; a half-typed value counts as an edit.
+  const problems = pending?.problems ?? {};
+  const problemCount = Object.keys(problems).length;
   const changedCount = pending ? Object.keys(flatten(pending.changes)).length : 0;
   const serverProblems = fieldProblems(save.error);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!pending) return;
-    setProblems(pending.problems);
-    if (Object.keys(pending.problems).length > 0 || changedCount === 0) return;
+    if (!pending || problemCount > 0 || changedCount === 0) return;
     save.mutate(pending.changes);
+  }
+
+  function discard() {
+    if (config.data) setValues(toFormValues(config.data.config));
+    save.reset();
   }
 
   return (
@@ -65,15 +70,15 @@ export function SettingsView() {
         <div className="actions">
           <button
             type="button"
-            disabled={changedCount === 0 || save.isPending}
-            onClick={() => config.data && (setValues(toFormValues(config.data.config)), setProblems({}))}
+            disabled={(changedCount === 0 && problemCount === 0) || save.isPending}
+            onClick={discard}
           >
             <RotateCcw size={15} aria-hidden /> Discard
           </button>
           <button
             type="submit"
             className="primary"
-            disabled={changedCount === 0 || save.isPending || !config.data?.path}
+            disabled={changedCount === 0 || problemCount > 0 || save.isPending || !config.data?.path}
           >
             <Save size={15} aria-hidden />{' '}
             {save.isPending ? 'Saving…' : `Save${changedCount ? ` (${changedCount})` : ''}`}
@@ -112,7 +117,11 @@ export function SettingsView() {
                 field={field}
                 value={values[field.key]!}
                 problem={problems[field.key] ?? serverProblems[field.key]}
-                onChange={(value) => setValues({ ...values, [field.key]: value })}
+                onChange={(value) => {
+                  setValues({ ...values, [field.key]: value });
+                  // The server's complaint was about the value being replaced.
+                  if (save.isError) save.reset();
+                }}
               />
             ))}
           </fieldset>

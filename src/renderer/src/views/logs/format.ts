@@ -1,0 +1,103 @@
+import type { LogEntry } from '../../../../shared/admin-api.js';
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+
+/** pino's level number as its name (`info`), or the number when it is not a standard one. */
+export function levelName(level: number): string {
+  return LEVEL_NAMES[level] ?? String(level);
+}
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** Local time of day, `HH:MM:SS.mmm`. */
+export function formatTime(time: number): string {
+  const date = new Date(time);
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/** Local date and time, for a tooltip or the details. */
+export function formatDateTime(time: number): string {
+  const date = new Date(time);
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatTime(time)}`;
+}
+
+export function formatDuration(ms: unknown): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
+  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 1 : 2)} s`;
+  return `${ms >= 100 ? Math.round(ms) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)} ms`;
+}
+
+/** The CSS class colouring a status: good (2xx), muted (1xx, 3xx), warn (4xx), bad (5xx). */
+export function statusClass(status: unknown): string {
+  if (typeof status !== 'number') return '';
+  if (status >= 500) return 'bad';
+  if (status >= 400) return 'warn';
+  if (status >= 200 && status < 300) return 'good';
+  return 'muted';
+}
+
+/** The line's message: pino's `msg`, or an error's message. */
+export function messageOf(entry: LogEntry): string {
+  if (typeof entry.msg === 'string' && entry.msg) return entry.msg;
+  const err = entry.err as { message?: unknown } | undefined;
+  return typeof err?.message === 'string' ? err.message : '';
+}
+
+/** The entries as NDJSON: one JSON object a line. */
+export function toNdjson(entries: Iterable<LogEntry>): string {
+  let text = '';
+  for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
+  return text;
+}
+
+/** `api-deploy-logs-2026-11-24T10-20-30.ndjson`, in local time, safe as a file name anywhere. */
+export function downloadName(now = new Date()): string {
+  const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
+  return `api-deploy-logs-${stamp}.ndjson`;
+}
+
+/** The sessionStorage key the request view reads a replayed request from. */
+export const REPLAY_KEY = 'api-deploy.replay';
+
+export interface Replay {
+  endpoint: string;
+  /** The parameters (the envelope's `body`) when the logged text parses; the text otherwise. */
+  body?: unknown;
+}
+
+/**
+ * What "Open in request panel" hands the request view: the endpoint and, when the request's
+ * body was logged, its parameters. The logged text is the whole request `{"token", "body"}`
+ * (its token already blanked by the server): only `body` is kept, so no token is ever passed
+ * on. A text cut at `logMaxBodySize` does not parse and is passed as it is.
+ */
+export function replayOf(entry: LogEntry): Replay | undefined {
+  if (entry.kind !== 'request' || typeof entry.endpoint !== 'string' || !entry.endpoint.startsWith('/'))
+    return;
+  const logged = entry.body;
+  if (logged === undefined || logged === null || logged === '') return { endpoint: entry.endpoint };
+  let parsed: unknown = logged;
+  if (typeof logged === 'string') {
+    try {
+      parsed = JSON.parse(logged);
+    } catch {
+      return { endpoint: entry.endpoint, body: logged };
+    }
+  }
+  const isEnvelope =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    ('body' in parsed || 'token' in parsed);
+  return {
+    endpoint: entry.endpoint,
+    body: isEnvelope ? ((parsed as { body?: unknown }).body ?? {}) : parsed,
+  };
+}

@@ -1,0 +1,356 @@
+// @vitest-environment jsdom
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Route } from 'wouter';
+import { keys } from '../../src/renderer/src/api/hooks.js';
+import { forgetToken, rememberToken } from '../../src/renderer/src/token-memory.js';
+import { RequestView } from '../../src/renderer/src/views/request.js';
+import { deferred, errorReply } from './helpers/fake-api.js';
+import { AREA, HELLO, registry, status } from './helpers/fixtures.js';
+import {
+  ADMIN_TOKEN,
+  renderView,
+  setupPanelTest,
+  testQueryClient,
+  type RenderOptions,
+} from './helpers/render.js';
+
+const test = setupPanelTest();
+const HISTORY_KEY = 'api-deploy.history';
+const REPLAY_KEY = 'api-deploy.replay';
+const CREATED = { id: 'c0ffee', label: 'billing service', value: 'created-token-value' };
+const PASTED = 'pasted-token-value';
+
+afterEach(() => forgetToken(CREATED.id));
+
+/** The request panel under its route, as the layout mounts it. */
+function TryRoute() {
+  return (
+    <Route path="/try/*?">
+      {(params) => <RequestView endpoint={params['*'] ? `/${params['*']}` : undefined} />}
+    </Route>
+  );
+}
+
+/** The admin API the panel reads, and the business endpoints, answering as the runtime does. */
+function serve() {
+  test.api.ok('GET', '/api/endpoints', registry());
+  test.api.ok('GET', '/api/status', status());
+  test.api.on('POST', HELLO.path, (call) => {
+    const name = (call.body as { body?: { name?: string } }).body?.name ?? 'World';
+    return answer(200, 'OK', { success: true, data: { message: `Hello, ${name}!` }, endpoint: HELLO.path });
+  });
+  test.api.on('POST', AREA.path, (call) => {
+    if (!call.headers.get('authorization')) {
+      return errorReply(401, 'MISSING_TOKEN', 'Token is required', { endpoint: AREA.path });
+    }
+    const { w, h } = (call.body as { body: { w: number; h: number } }).body;
+    return answer(200, 'OK', { success: true, data: { area: w * h }, endpoint: AREA.path });
+  });
+}
+
+function answer(status: number, statusText: string, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    statusText,
+    headers: { 'content-type': 'application/json', 'x-request-id': 'req-42' },
+  });
+}
+
+function open(path: string, options: RenderOptions = {}) {
+  serve();
+  return renderView(test, <TryRoute />, { path, ...options });
+}
+
+const bodyBox = () => screen.getByLabelText('Body (the parameters, as JSON)') as HTMLTextAreaElement;
+const sendButton = () => screen.getByRole('button', { name: /^Send/ }) as HTMLButtonElement;
+const problems = () => document.getElementById('body-problems')?.textContent ?? '';
+const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+const businessCalls = (path: string) => test.api.callsTo('POST', path);
+
+/** Waits for the endpoint to be selected and its body filled. */
+async function selected(path: string) {
+  await waitFor(() => expect((screen.getByLabelText('Endpoint') as HTMLSelectElement).value).toBe(path));
+}
+
+/** Replaces the body text (typed characters like { are special to user-event). */
+function setBody(text: string) {
+  fireEvent.change(bodyBox(), { target: { value: text } });
+}
+
+describe('the request panel', () => {
+  it('starts from the endpoint’s defaults, or placeholders for required parameters', async () => {
+    open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await waitFor(() => expect(bodyBox().value).toBe(pretty({ name: 'World' })));
+    expect(screen.getByText('Greets someone.')).toBeTruthy();
+    expect(problems()).toBe('');
+    expect(sendButton().disabled).toBe(false);
+  });
+
+  it('lists the endpoints and opens the one chosen', async () => {
+    const { user, path } = open('/try');
+    const select = (await screen.findByRole('option', { name: AREA.path })).closest('select')!;
+    expect(sendButton().disabled).toBe(true);
+    expect(
+      within(select)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['Choose an endpoint', '/template/sync_hello', '/geometry/area', '/geometry/shout']);
+    await user.selectOptions(select, AREA.path);
+    expect(path()).toBe('/try/geometry/area');
+    await waitFor(() => expect(bodyBox().value).toBe(pretty({ w: 0, h: 0 })));
+  });
+
+  it('says when the path is not an endpoint', async () => {
+    open('/try/gone/away');
+    expect(await screen.findByText('/gone/away is not an endpoint (any more).')).toBeTruthy();
+    expect(sendButton().disabled).toBe(true);
+  });
+
+  it('refuses to send a body that is not JSON, and says why', async () => {
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    await user.clear(bodyBox());
+    await user.type(bodyBox(), '{{"w": 2, "h": '); // {{ types one {
+    expect(bodyBox().value).toBe('{"w": 2, "h": ');
+    expect(sendButton().disabled).toBe(true);
+    expect(problems()).toMatch(/^Not valid JSON: /);
+    expect(bodyBox().getAttribute('aria-invalid')).toBe('true');
+
+    setBody('[2, 3]');
+    expect(sendButton().disabled).toBe(true);
+    expect(problems()).toBe('The body must be a JSON object');
+
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(businessCalls(AREA.path)).toEqual([]);
+  });
+
+  it('warns of missing and unknown parameters, but leaves the verdict to the server', async () => {
+    open('/try/geometry/area');
+    await selected(AREA.path);
+    setBody('{"w": 2, "depth": 1}');
+    expect(problems()).toContain('Missing parameter "h"');
+    expect(problems()).toContain('Unknown parameter "depth"');
+    expect(sendButton().disabled).toBe(false);
+  });
+
+  it('sends {"body": ...} with the admin token, and shows the status and the JSON answer', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    setBody('{"name": "Ann"}');
+    await user.click(sendButton());
+
+    const status = await screen.findByTestId('response-status');
+    expect(status.textContent).toBe('200 OK');
+    const [call] = businessCalls(HELLO.path);
+    expect(call!.body).toEqual({ body: { name: 'Ann' } });
+    expect(call!.headers.get('authorization')).toBe(`Bearer ${ADMIN_TOKEN}`);
+    expect(call!.headers.get('content-type')).toBe('application/json');
+    expect(call!.url).toBe(HELLO.path);
+
+    const body = screen.getByTestId('response-body');
+    expect(body.textContent).toContain('Hello, Ann!');
+    expect(body.textContent).toContain('success');
+    const headers = screen.getByText(/^Headers \(/).closest('details')!;
+    expect(headers.textContent).toContain('x-request-id');
+    expect(headers.textContent).toContain('req-42');
+  });
+
+  it('sends with Ctrl+Enter', async () => {
+    open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByTestId('response-status')).textContent).toBe('200 OK');
+    expect(businessCalls(HELLO.path)[0]!.body).toEqual({ body: { name: 'World' } });
+  });
+
+  it('sends once when Ctrl+Enter is pressed again while the answer is awaited', async () => {
+    open('/try/template/sync_hello');
+    const held = deferred<Response>();
+    test.api.on('POST', HELLO.path, () => held.promise);
+    await selected(HELLO.path);
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    await screen.findByRole('button', { name: /Sending…/ });
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    held.resolve(answer(200, 'OK', { success: true, data: {}, endpoint: HELLO.path }));
+    await screen.findByTestId('response-status');
+    expect(businessCalls(HELLO.path)).toHaveLength(1);
+  });
+
+  it('sends a token created in this session', async () => {
+    test.secrets.add(CREATED.value);
+    rememberToken(CREATED);
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    await user.selectOptions(screen.getByLabelText('Token'), `${CREATED.label} (created in this session)`);
+    setBody('{"w": 2, "h": 3}');
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    expect(businessCalls(AREA.path)[0]!.headers.get('authorization')).toBe(`Bearer ${CREATED.value}`);
+    expect(screen.getByTestId('response-body').textContent).toContain('6');
+  });
+
+  it('sends a pasted token, from a password field', async () => {
+    test.secrets.add(PASTED);
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    await user.selectOptions(screen.getByLabelText('Token'), 'Paste a token…');
+    const input = screen.getByLabelText('Token to send') as HTMLInputElement;
+    expect(input.type).toBe('password');
+    await user.type(input, `  ${PASTED} `);
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    expect(businessCalls(AREA.path)[0]!.headers.get('authorization')).toBe(`Bearer ${PASTED}`);
+  });
+
+  it('sends no token when told, and shows the refusal', async () => {
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    await user.selectOptions(screen.getByLabelText('Token'), 'No token');
+    await user.click(sendButton());
+    const status = await screen.findByTestId('response-status');
+    expect(status.textContent).toContain('401');
+    expect(businessCalls(AREA.path)[0]!.headers.has('authorization')).toBe(false);
+    expect(screen.getByTestId('response-body').textContent).toContain('MISSING_TOKEN');
+  });
+
+  it('shows an answer that is not JSON as text', async () => {
+    const { user } = open('/try/template/sync_hello');
+    test.api.on(
+      'POST',
+      HELLO.path,
+      () => new Response('Bad gateway', { status: 502, statusText: 'Bad Gateway' }),
+    );
+    await selected(HELLO.path);
+    await user.click(sendButton());
+    expect((await screen.findByTestId('response-status')).textContent).toBe('502 Bad Gateway');
+    expect(screen.getByTestId('response-body').textContent).toBe('"Bad gateway"');
+  });
+
+  it('says so when the request does not complete', async () => {
+    const { user } = open('/try/template/sync_hello');
+    test.api.on('POST', HELLO.path, () => Promise.reject(new TypeError('Failed to fetch')));
+    await selected(HELLO.path);
+    await user.click(sendButton());
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The request did not complete');
+    expect(alert.textContent).toContain('Failed to fetch');
+    expect(screen.queryByTestId('response-status')).toBeNull();
+  });
+
+  it('copies the request as curl with the body typed, never a token', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    setBody('{"name": "Ann"}');
+    await user.click(screen.getByRole('button', { name: 'Copy as curl' }));
+    const curl = test.clipboard.text!;
+    expect(curl).toContain(`curl -X POST 'http://127.0.0.1:8000/template/sync_hello'`);
+    expect(curl).toContain(`-d '{"body":{"name":"Ann"}}'`);
+    expect(curl).toContain('$API_DEPLOY_TOKEN');
+    expect(curl).not.toContain(ADMIN_TOKEN);
+  });
+});
+
+describe('the request history', () => {
+  it('records each request sent, without its token', async () => {
+    test.secrets.add(PASTED);
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    await user.selectOptions(screen.getByLabelText('Token'), 'Paste a token…');
+    await user.type(screen.getByLabelText('Token to send'), PASTED);
+    setBody('{"w": 2, "h": 3}');
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+
+    const history = screen.getByRole('region', { name: 'History' });
+    const item = await within(history).findByRole('button', { name: /\/geometry\/area/ });
+    expect(item.textContent).toContain('200');
+    expect(item.textContent).toContain('{"w": 2, "h": 3}');
+    const stored = JSON.parse(localStorage.getItem(HISTORY_KEY)!) as Record<string, unknown>[];
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ endpoint: AREA.path, body: '{"w": 2, "h": 3}', status: 200 });
+    expect(Object.keys(stored[0]!).sort()).toEqual(['at', 'body', 'durationMs', 'endpoint', 'status']);
+    expect(localStorage.getItem(HISTORY_KEY)).not.toContain(PASTED);
+    expect(localStorage.getItem(HISTORY_KEY)).not.toContain(ADMIN_TOKEN);
+  });
+
+  it('opens a past request again, and is cleared', async () => {
+    localStorage.setItem(
+      HISTORY_KEY,
+      JSON.stringify([
+        {
+          endpoint: AREA.path,
+          body: '{"w": 4, "h": 5}',
+          status: 200,
+          durationMs: 8,
+          at: '2025-01-01T10:00:00.000Z',
+        },
+      ]),
+    );
+    const { user, path } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    const history = screen.getByRole('region', { name: 'History' });
+    await user.click(within(history).getByRole('button', { name: /\/geometry\/area/ }));
+    expect(path()).toBe('/try/geometry/area');
+    await selected(AREA.path);
+    await waitFor(() => expect(bodyBox().value).toBe('{"w": 4, "h": 5}'));
+
+    await user.click(within(history).getByRole('button', { name: 'Clear' }));
+    expect(within(history).queryByRole('button', { name: /\/geometry\/area/ })).toBeNull();
+    expect(localStorage.getItem(HISTORY_KEY)).toBeNull();
+  });
+
+  it('a past request of the endpoint already open does not stick to the next endpoint chosen', async () => {
+    localStorage.setItem(
+      HISTORY_KEY,
+      JSON.stringify([
+        {
+          endpoint: HELLO.path,
+          body: '{"name": "Ann"}',
+          status: 200,
+          durationMs: 8,
+          at: '2025-01-01T10:00:00.000Z',
+        },
+      ]),
+    );
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    const history = screen.getByRole('region', { name: 'History' });
+    await user.click(within(history).getByRole('button', { name: /\/template\/sync_hello/ }));
+    expect(bodyBox().value).toBe('{"name": "Ann"}');
+
+    await user.selectOptions(screen.getByLabelText('Endpoint'), AREA.path);
+    await selected(AREA.path);
+    await waitFor(() => expect(bodyBox().value).toBe(pretty({ w: 0, h: 0 })));
+  });
+});
+
+describe('replaying a logged request', () => {
+  it('fills the body from the replay handed over in sessionStorage, once', async () => {
+    sessionStorage.setItem(REPLAY_KEY, JSON.stringify({ endpoint: AREA.path, body: { w: 7, h: 8 } }));
+    open('/try/geometry/area');
+    await selected(AREA.path);
+    await waitFor(() => expect(bodyBox().value).toBe(pretty({ w: 7, h: 8 })));
+    expect(sessionStorage.getItem(REPLAY_KEY)).toBeNull();
+  });
+
+  it('ignores a replay meant for another endpoint', async () => {
+    sessionStorage.setItem(REPLAY_KEY, JSON.stringify({ endpoint: AREA.path, body: { w: 7, h: 8 } }));
+    open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await waitFor(() => expect(bodyBox().value).toBe(pretty({ name: 'World' })));
+  });
+
+  it('fills the body under StrictMode, when the endpoints are known already', async () => {
+    // As in the app: main.tsx renders in StrictMode, and the logs view opens the panel with
+    // the registry usually cached, so the endpoint is selected on the first render.
+    sessionStorage.setItem(REPLAY_KEY, JSON.stringify({ endpoint: AREA.path, body: { w: 7, h: 8 } }));
+    const queryClient = testQueryClient();
+    queryClient.setQueryData(keys.registry, registry());
+    open('/try/geometry/area', { queryClient, strict: true });
+    await selected(AREA.path);
+    await waitFor(() => expect(bodyBox().value).toBe(pretty({ w: 7, h: 8 })));
+  });
+});
