@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { apiDeployDeclaration } from './scripts/api-deploy-declaration.js';
 
 // The control panel (src/renderer) is built to out/renderer: the Electron window shows it, and
 // the headless server serves the same files at /panel. `base: './'` keeps every asset URL
@@ -11,7 +14,7 @@ export default defineConfig({
   renderer: {
     root: resolve('src/renderer'),
     base: './',
-    plugins: [react()],
+    plugins: [react(), apiDeployTypings(), noMonacoCdn()],
     build: {
       outDir: resolve('out/renderer'),
       // Also served to any browser at /panel: not only the Chromium inside Electron.
@@ -25,3 +28,36 @@ export default defineConfig({
     worker: { format: 'es' },
   },
 });
+
+/**
+ * The editor's declaration of `api-deploy` (`import ... from 'virtual:api-deploy-typings'`),
+ * generated from src/server/public.ts at each build, so IntelliSense cannot drift from it.
+ */
+function apiDeployTypings(): Plugin {
+  const id = 'virtual:api-deploy-typings';
+  const source = resolve('src/server/public.ts');
+  return {
+    name: 'api-deploy-typings',
+    resolveId: (request) => (request === id ? `\0${id}` : undefined),
+    async load(request) {
+      if (request !== `\0${id}`) return undefined;
+      this.addWatchFile(source);
+      return `export default ${JSON.stringify(apiDeployDeclaration(await readFile(source, 'utf8')))};`;
+    },
+  };
+}
+
+/**
+ * @monaco-editor/loader's default is to fetch Monaco from a CDN; the editor hands it the bundled
+ * Monaco instead (editor/monaco.ts). This removes the unused CDN address from the bundle, so
+ * nothing in the panel can point outside the machine.
+ */
+function noMonacoCdn(): Plugin {
+  return {
+    name: 'no-monaco-cdn',
+    transform: {
+      filter: { id: /@monaco-editor[\\/]loader[\\/]/ },
+      handler: (code) => code.replace(/https:\/\/cdn\.jsdelivr\.net\/npm\/monaco-editor@[^'"]*/g, ''),
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN } from '../helpers/server.js';
 import { logIn, openPanel, type PanelSession } from './harness.js';
@@ -101,6 +102,39 @@ describe('control panel in a browser', () => {
     await fetch(url + endpoint, { method: 'POST', body: '{}' });
     await page.getByRole('grid').getByText(endpoint).first().waitFor({ timeout: 5000 });
     await session.screenshot('logs');
+  });
+
+  it('edits a module in the editor, saves with Ctrl+S, and the endpoint answers the new way', async () => {
+    const { page, url } = session;
+    // Where the greeting is in the shipped template: the line and column of "Hello".
+    const lines = (await readFile('apis/template.ts', 'utf8')).split('\n');
+    const line = lines.findIndex((text) => text.includes('`Hello, ${name}!`'));
+    expect(line).toBeGreaterThan(0);
+    const column = lines[line]!.indexOf('Hello') + 1;
+
+    await page.getByRole('link', { name: 'Editor' }).click();
+    await page.getByRole('list', { name: 'Files' }).getByText('template.ts').click();
+    const code = page.getByTestId('code-editor').locator('.view-lines');
+    await code.getByText('sync_hello').first().waitFor({ timeout: 30_000 });
+
+    await code.click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(`${line + 1}:${column}`);
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 'Hello'.length; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.type('Howdy');
+    await page.getByRole('status', { name: 'unsaved changes' }).waitFor();
+    await page.keyboard.press('Control+S');
+    await expect.poll(() => page.getByRole('status', { name: 'unsaved changes' }).count()).toBe(0);
+    await session.screenshot('editor');
+
+    const answer = await fetch(`${url}/template/sync_hello`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ body: { name: 'Ada' } }),
+    });
+    expect(((await answer.json()) as { data: { message: string } }).data.message).toBe('Howdy, Ada!');
+    expect(await readFile(`${session.dir}/apis/template.ts`, 'utf8')).toContain('`Howdy, ${name}!`');
   });
 
   it('fetched nothing from outside 127.0.0.1 and logged no error', () => {

@@ -17,7 +17,7 @@ const SECRET = '{"adminTokens":["canary-secret"]}';
 /** The policy the panel is served with, directive by directive. */
 const PANEL_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; " +
+  "font-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; " +
   "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 const directives = (policy: string | null) =>

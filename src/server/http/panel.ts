@@ -5,8 +5,8 @@ import { HttpError } from './errors.js';
 
 /**
  * The control panel's Content-Security-Policy: its own files only, nothing from elsewhere.
- * Monaco injects `<style>` elements (hence inline styles) and runs web workers, some from
- * `blob:` URLs; images and fonts may be inlined as `data:` URLs.
+ * Monaco injects `<style>` elements (hence inline styles) and runs web workers from the panel's
+ * own files; images and fonts may be inlined as `data:` URLs.
  */
 export const PANEL_CSP: Record<string, string[]> = {
   defaultSrc: ["'self'"],
@@ -15,7 +15,7 @@ export const PANEL_CSP: Record<string, string[]> = {
   imgSrc: ["'self'", 'data:'],
   fontSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
-  workerSrc: ["'self'", 'blob:'],
+  workerSrc: ["'self'"],
   objectSrc: ["'none'"],
   baseUri: ["'self'"],
   formAction: ["'self'"],

@@ -1,4 +1,416 @@
-// Being written (editor view); replaced by the Monaco editor view.
+import { FilePlus2, Pencil, RotateCcw, Save, Trash2 } from 'lucide-react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useLocation } from 'wouter';
+import type { FileContent, ReloadResult } from '../../../shared/admin-api.js';
+import { adminRequest } from '../api/client.js';
+import { useFiles, useRegistry, useSession } from '../api/hooks.js';
+import { ConfirmDialog } from '../components/confirm.js';
+import { ErrorNotice } from '../components/feedback.js';
+import { LoadErrorItem } from '../components/load-error.js';
+import { CodeEditor, type CodeEditorHandle } from '../editor/code-editor.js';
+import { problemsOf, type Problem, type ReportedMarker } from '../editor/diagnostics.js';
+import { FileNameDialog, LeaveDialog } from '../editor/dialogs.js';
+import { useEditorDocument, useFileActions } from '../editor/document.js';
+import { FileTree } from '../editor/file-tree.js';
+import {
+  checkFileName,
+  extensionOf,
+  fileTimes,
+  fileUrl,
+  isHelperPath,
+  moduleNameOf,
+  WRITABLE_EXTENSIONS,
+} from '../editor/files.js';
+import { useLeaveGuard } from '../editor/guard.js';
+import { ProblemsPanel } from '../editor/problems.js';
+import { newFileText } from '../editor/template.js';
+import '../editor/editor.css';
+
+/** What the last action did, shown above the editor while its file is open. */
+type Notice =
+  | { kind: 'reload'; title: string; reload: ReloadResult; on?: string }
+  | { kind: 'error'; title: string; error: unknown; on?: string };
+
+type DialogName = 'new' | 'rename' | 'delete';
+
+/**
+ * The editor of the APIs folder (`#/editor/<path>`): the file tree, Monaco with TypeScript
+ * IntelliSense for `api-deploy` and `zod`, the server's check as you type, Ctrl/Cmd+S to save
+ * (and reload), new, rename and delete, and a guard against losing unsaved changes.
+ */
 export function EditorView({ file }: { file?: string }) {
-  return <div className="page">Editor {file}</div>;
+  const session = useSession();
+  const files = useFiles();
+  const registry = useRegistry();
+  const doc = useEditorDocument(file);
+  const actions = useFileActions();
+  const [, navigate] = useLocation();
+  const [notice, setNotice] = useState<Notice>();
+  const [dialog, setDialog] = useState<DialogName>();
+  const [leaving, setLeaving] = useState<{ proceed: () => void }>();
+  const [typescriptMarkers, setTypescriptMarkers] = useState<ReportedMarker[]>([]);
+  const [helperError, setHelperError] = useState<{ path: string; error: unknown }>();
+  const editor = useRef<CodeEditorHandle>(undefined);
+  const { leave } = useLeaveGuard(doc.dirty, (proceed) => setLeaving({ proceed }));
+
+  const entries = useMemo(() => files.data ?? [], [files.data]);
+  const modified = useMemo(() => fileTimes(entries), [entries]);
+  const paths = useMemo(() => new Set(modified.keys()), [modified]);
+
+  useEffect(() => {
+    setTypescriptMarkers([]);
+    setHelperError(undefined);
+  }, [file]);
+
+  const save = useCallback(async () => {
+    if (!file || doc.readOnly) return;
+    try {
+      const result = await doc.save();
+      if (result)
+        setNotice({ kind: 'reload', title: `Saved ${result.path}`, reload: result.reload, on: file });
+    } catch (error) {
+      setNotice({ kind: 'error', title: `${file} is not saved`, error, on: file });
+    }
+  }, [file, doc]);
+
+  // Ctrl+S / Cmd+S saves, wherever the focus is in the view (and the browser's own "save page" is kept away).
+  const saveRef = useRef(save);
+  useEffect(() => {
+    saveRef.current = save;
+  });
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
+        event.preventDefault();
+        void saveRef.current();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, []);
+
+  const loadFile = useCallback(
+    (path: string) =>
+      adminRequest<FileContent>(session, 'GET', fileUrl(path)).then((loaded) => loaded.content),
+    [session],
+  );
+
+  const problems = useMemo(
+    () => (file ? problemsOf(doc.diagnostics, typescriptMarkers, file) : []),
+    [doc.diagnostics, typescriptMarkers, file],
+  );
+  const selectProblem = (problem: Problem) => {
+    if (problem.inOpenFile) editor.current?.reveal(problem.line, problem.column);
+    else navigate(`/editor/${problem.file}`);
+  };
+
+  const registryModule = registry.data?.modules.find((module) => module.file === file);
+  const unavailable = registry.data?.unavailable.find((failure) => failure.file === file);
+  const shownNotice = notice && notice.on === file ? notice : undefined;
+
+  return (
+    <div className="page full editor-page">
+      <div className="editor-layout">
+        <aside className="editor-files card" aria-label="APIs folder">
+          <div className="editor-files-head">
+            <h2>Files</h2>
+            <button type="button" onClick={() => setDialog('new')} title="New module or helper">
+              <FilePlus2 size={15} aria-hidden /> New file
+            </button>
+          </div>
+          {files.isError && <ErrorNotice error={files.error} title="The files cannot be listed" />}
+          {files.isPending ? (
+            <p className="muted small">Loading files…</p>
+          ) : (
+            <FileTree entries={entries} open={file} dirty={doc.dirty} />
+          )}
+        </aside>
+
+        <section className="editor-main" aria-label="Editor">
+          {!file ? (
+            <div className="editor-empty card">
+              <h2>Editor</h2>
+              <p className="muted">
+                Open a file of the APIs folder on the left, or create one: every function a module exports
+                wrapped in <code>apiFunction(...)</code> is an endpoint as soon as it is saved.
+              </p>
+              <div>
+                <button type="button" className="primary" onClick={() => setDialog('new')}>
+                  <FilePlus2 size={15} aria-hidden /> New file
+                </button>
+              </div>
+              {notice && notice.on === undefined && (
+                <NoticeView notice={notice} onClose={() => setNotice(undefined)} />
+              )}
+            </div>
+          ) : (
+            <>
+              <header className="editor-bar">
+                <div className="editor-title">
+                  <span className="mono">{file}</span>
+                  {doc.dirty && (
+                    <span
+                      className="dirty-dot"
+                      role="status"
+                      aria-label="unsaved changes"
+                      title="Unsaved changes"
+                    />
+                  )}
+                  <FileRole
+                    file={file}
+                    endpoints={registryModule?.endpoints.length}
+                    failed={Boolean(unavailable || registryModule?.lastLoadError)}
+                    readOnly={doc.readOnly}
+                  />
+                </div>
+                <div className="actions">
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => void save()}
+                    disabled={!doc.dirty || doc.saving || doc.readOnly}
+                    title="Save and reload (Ctrl+S / ⌘S)"
+                  >
+                    <Save size={15} aria-hidden /> {doc.saving ? 'Saving…' : 'Save'}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={doc.revert}
+                    disabled={!doc.dirty || doc.saving}
+                    title="Drop the changes and load the file from disk again"
+                  >
+                    <RotateCcw size={15} aria-hidden /> Revert
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => setDialog('rename')}
+                    disabled={doc.status !== 'ready' || doc.readOnly}
+                  >
+                    <Pencil size={15} aria-hidden /> Rename
+                  </button>
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => setDialog('delete')}
+                    disabled={doc.status !== 'ready' || doc.readOnly}
+                  >
+                    <Trash2 size={15} aria-hidden /> Delete
+                  </button>
+                </div>
+              </header>
+
+              {shownNotice && <NoticeView notice={shownNotice} onClose={() => setNotice(undefined)} />}
+              {doc.status === 'error' && (
+                <ErrorNotice error={doc.loadError} title={`${file} cannot be opened`} />
+              )}
+              {helperError && (
+                <ErrorNotice
+                  error={helperError.error}
+                  title={`IntelliSense cannot read ${helperError.path}, which this file imports`}
+                />
+              )}
+
+              <div className="editor-code" data-testid="code-editor">
+                {doc.status !== 'error' && (
+                  <CodeEditor
+                    path={file}
+                    value={doc.value}
+                    ready={doc.status === 'ready'}
+                    revision={doc.revision}
+                    readOnly={doc.readOnly}
+                    diagnostics={doc.diagnostics}
+                    files={modified}
+                    onChange={doc.setValue}
+                    onMarkers={setTypescriptMarkers}
+                    onReady={(handle) => {
+                      editor.current = handle;
+                    }}
+                    loadFile={loadFile}
+                    onLoadError={(path, error) => setHelperError({ path, error })}
+                  />
+                )}
+              </div>
+
+              {doc.checkError !== undefined && (
+                <ErrorNotice error={doc.checkError} title="The file could not be checked" />
+              )}
+              {!doc.readOnly && (
+                <ProblemsPanel problems={problems} checking={doc.checking} onSelect={selectProblem} />
+              )}
+            </>
+          )}
+        </section>
+      </div>
+
+      {dialog === 'new' && (
+        <FileNameDialog
+          title="New file"
+          label="File name, in the APIs folder"
+          initial=""
+          submitLabel="Create"
+          hint={
+            <>
+              <code>shop.ts</code> answers at <code>/shop/…</code>, <code>billing/invoice.ts</code> at{' '}
+              <code>/billing/invoice/…</code>; a name starting with <code>_</code> is a helper.
+            </>
+          }
+          check={(name) => checkFileName(name, { existing: paths })}
+          onSubmit={async (path) => {
+            const result = await actions.create(path, newFileText(path));
+            setDialog(undefined);
+            setNotice({ kind: 'reload', title: `Created ${path}`, reload: result.reload, on: path });
+            navigate(`/editor/${path}`);
+          }}
+          onCancel={() => setDialog(undefined)}
+        />
+      )}
+
+      {dialog === 'rename' && file && (
+        <FileNameDialog
+          title={`Rename ${file}`}
+          label="New name, in the APIs folder"
+          initial={file}
+          submitLabel={doc.dirty ? 'Save and rename' : 'Rename'}
+          hint={isHelperPath(file) ? undefined : 'The module’s endpoints move to the new name.'}
+          check={(name) =>
+            name.trim() === file
+              ? { ok: false, error: 'Type the new name' }
+              : checkFileName(name, {
+                  existing: paths,
+                  extensions: WRITABLE_EXTENSIONS,
+                  defaultExtension: extensionOf(file),
+                })
+          }
+          onSubmit={async (to) => {
+            if (doc.dirty) await doc.save();
+            const result = await actions.rename(file, to);
+            setDialog(undefined);
+            setNotice({
+              kind: 'reload',
+              title: `Renamed ${result.from} to ${result.to}`,
+              reload: result.reload,
+              on: result.to,
+            });
+            leave(`/editor/${result.to}`);
+          }}
+          onCancel={() => setDialog(undefined)}
+        />
+      )}
+
+      {file && (
+        <ConfirmDialog
+          open={dialog === 'delete'}
+          title={`Delete ${file}?`}
+          confirmLabel="Delete"
+          danger
+          onCancel={() => setDialog(undefined)}
+          onConfirm={() => {
+            setDialog(undefined);
+            actions.remove(file).then(
+              (reload) => {
+                setNotice({ kind: 'reload', title: `Deleted ${file}`, reload });
+                leave('/editor');
+              },
+              (error: unknown) =>
+                setNotice({ kind: 'error', title: `${file} is not deleted`, error, on: file }),
+            );
+          }}
+        >
+          <p>
+            The file is removed from the APIs folder
+            {moduleNameOf(file) ? ' and its endpoints stop answering' : ''}. This cannot be undone
+            {doc.dirty ? ', and its unsaved changes are lost too' : ''}.
+          </p>
+        </ConfirmDialog>
+      )}
+
+      {leaving && file && (
+        <LeaveDialog
+          path={file}
+          onCancel={() => setLeaving(undefined)}
+          onDiscard={() => {
+            setLeaving(undefined);
+            leaving.proceed();
+          }}
+          onSave={async () => {
+            const result = await doc.save();
+            if (result)
+              setNotice({ kind: 'reload', title: `Saved ${result.path}`, reload: result.reload, on: file });
+            setLeaving(undefined);
+            leaving.proceed();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Module, helper or other file, with what the registry says of it. */
+function FileRole({
+  file,
+  endpoints,
+  failed,
+  readOnly,
+}: {
+  file: string;
+  endpoints?: number;
+  failed: boolean;
+  readOnly: boolean;
+}) {
+  const module = moduleNameOf(file);
+  if (readOnly) return <span className="badge">read-only</span>;
+  if (!module) return <span className="badge">{isHelperPath(file) ? 'helper' : 'data'}</span>;
+  return (
+    <>
+      <span className="badge mono">/{module}</span>
+      {failed ? (
+        <span className="badge bad">load error</span>
+      ) : endpoints !== undefined ? (
+        <span className="muted small">
+          {endpoints} endpoint{endpoints === 1 ? '' : 's'}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function NoticeView({ notice, onClose }: { notice: Notice; onClose: () => void }) {
+  if (notice.kind === 'error') {
+    return (
+      <div className="editor-notice">
+        <ErrorNotice error={notice.error} title={notice.title} />
+        <button type="button" className="icon-button small" onClick={onClose} aria-label="Dismiss">
+          ×
+        </button>
+      </div>
+    );
+  }
+  const { reload } = notice;
+  return (
+    <div className={`notice ${reload.failed.length ? 'bad' : 'good'} editor-notice`} role="status">
+      <div className="stack">
+        <div>
+          <strong>{notice.title}</strong> · {reload.message}
+          <span className="muted small">
+            {' '}
+            (generation {reload.generation}, {reload.durationMs} ms)
+          </span>
+        </div>
+        {reload.failed.length > 0 && (
+          <div className="stack">
+            <span className="error-text small">
+              {reload.failed.length} module{reload.failed.length === 1 ? '' : 's'} failed to load (the last
+              good version keeps serving):
+            </span>
+            {reload.failed.map((failure) => (
+              <LoadErrorItem key={`${failure.module}:${failure.file}`} error={failure} />
+            ))}
+          </div>
+        )}
+      </div>
+      <button type="button" className="icon-button small" onClick={onClose} aria-label="Dismiss">
+        ×
+      </button>
+    </div>
+  );
 }

@@ -1,0 +1,200 @@
+/**
+ * The open file of the editor: loading it, the text being edited and whether it differs from
+ * the file on disk, saving it, and the server's check of the text while it is typed. Also the
+ * file actions (create, rename, delete) with the caches they make stale. No Monaco here: the
+ * editor component feeds `setValue` and shows `diagnostics`.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Diagnostic, FileContent, ReloadResult, SavedFile } from '../../../shared/admin-api.js';
+import { adminRequest } from '../api/client.js';
+import { keys, useSession } from '../api/hooks.js';
+import { fileUrl, isWritable } from './files.js';
+
+/** How long typing pauses before the text is checked by the server. */
+export const CHECK_DELAY_MS = 400;
+
+interface LoadedState {
+  path: string | undefined;
+  status: 'loading' | 'ready' | 'error';
+  /** The text in the editor. */
+  value: string;
+  /** The text on disk, as last loaded or saved. */
+  saved: string;
+  /** Counts the loads from disk (a revert is one): the editor then takes `value` as its text. */
+  revision: number;
+  loadError?: unknown;
+}
+
+export interface EditorDocument extends LoadedState {
+  dirty: boolean;
+  /** Not a file the API may write (a README, a .d.ts...): shown, not edited or checked. */
+  readOnly: boolean;
+  setValue: (value: string) => void;
+  /** Saves the text (PUT); answers the save and its reload, or throws the API's error. */
+  save: () => Promise<SavedFile | undefined>;
+  saving: boolean;
+  /** Loads the file again from disk, dropping the changes. */
+  revert: () => void;
+  /** The server's check of the text (`POST /api/files/check`), of this file and of its helpers. */
+  diagnostics: Diagnostic[];
+  checking: boolean;
+  checkError?: unknown;
+}
+
+export function useEditorDocument(path: string | undefined): EditorDocument {
+  const session = useSession();
+  const invalidate = useInvalidateAfterReload();
+  const [state, setState] = useState<LoadedState>(() => loading(path));
+  const [generation, setGeneration] = useState(0);
+  const [saving, setSaving] = useState(false);
+  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  const [checking, setChecking] = useState(false);
+  const [checkError, setCheckError] = useState<unknown>();
+  // Until the effect below has run for a new path, the old path's state is not shown.
+  const current = state.path === path ? state : loading(path);
+  const latest = useRef(current);
+  const savingNow = useRef(false);
+  useEffect(() => {
+    latest.current = current;
+  });
+
+  useEffect(() => {
+    setState(loading(path));
+    setDiagnostics([]);
+    setCheckError(undefined);
+    setChecking(false);
+    if (path === undefined) return;
+    const abort = new AbortController();
+    adminRequest<FileContent>(session, 'GET', fileUrl(path), { signal: abort.signal }).then(
+      (file) =>
+        setState({ path, status: 'ready', value: file.content, saved: file.content, revision: ++loads }),
+      (error: unknown) => {
+        if (!abort.signal.aborted) setState({ ...loading(path), status: 'error', loadError: error });
+      },
+    );
+    return () => abort.abort();
+  }, [session, path, generation]);
+
+  const readOnly = path === undefined || !isWritable(path);
+  const { status, value } = current;
+
+  useEffect(() => {
+    if (path === undefined || status !== 'ready' || readOnly) return;
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      setChecking(true);
+      adminRequest<{ diagnostics: Diagnostic[] }>(session, 'POST', '/api/files/check', {
+        body: { path, content: value },
+        signal: abort.signal,
+      }).then(
+        (result) => {
+          setDiagnostics(result.diagnostics);
+          setCheckError(undefined);
+          setChecking(false);
+        },
+        (error: unknown) => {
+          if (abort.signal.aborted) return;
+          setCheckError(error);
+          setChecking(false);
+        },
+      );
+    }, CHECK_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+  }, [session, path, status, value, readOnly]);
+
+  const setValue = useCallback(
+    (next: string) =>
+      setState((previous) => (previous.path === path ? { ...previous, value: next } : previous)),
+    [path],
+  );
+
+  const save = useCallback(async (): Promise<SavedFile | undefined> => {
+    const { path: saving, status: loaded, value: content } = latest.current;
+    if (saving === undefined || loaded !== 'ready' || savingNow.current) return undefined;
+    savingNow.current = true;
+    setSaving(true);
+    try {
+      const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(saving), { body: { content } });
+      setState((previous) => (previous.path === saving ? { ...previous, saved: content } : previous));
+      invalidate();
+      return result;
+    } finally {
+      savingNow.current = false;
+      setSaving(false);
+    }
+  }, [session, invalidate]);
+
+  const revert = useCallback(() => setGeneration((count) => count + 1), []);
+
+  return {
+    ...current,
+    dirty: current.status === 'ready' && current.value !== current.saved,
+    readOnly,
+    setValue,
+    save,
+    saving,
+    revert,
+    diagnostics,
+    checking,
+    checkError,
+  };
+}
+
+let loads = 0;
+
+function loading(path: string | undefined): LoadedState {
+  return { path, status: 'loading', value: '', saved: '', revision: loads };
+}
+
+/** A reload changes the registry, the status and (after a create, rename or delete) the tree. */
+function useInvalidateAfterReload(): () => void {
+  const client = useQueryClient();
+  return useCallback(() => {
+    for (const key of [keys.registry, keys.status, keys.files])
+      void client.invalidateQueries({ queryKey: key });
+  }, [client]);
+}
+
+export interface RenamedFile {
+  from: string;
+  to: string;
+  reload: ReloadResult;
+}
+
+/** Create (a PUT of a new path), rename and delete; each answers the reload it caused. */
+export function useFileActions() {
+  const session = useSession();
+  const invalidate = useInvalidateAfterReload();
+  return {
+    create: useCallback(
+      async (path: string, content: string) => {
+        const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(path), { body: { content } });
+        invalidate();
+        return result;
+      },
+      [session, invalidate],
+    ),
+    rename: useCallback(
+      async (from: string, to: string) => {
+        const result = await adminRequest<RenamedFile>(session, 'POST', '/api/files/rename', {
+          body: { from, to },
+        });
+        invalidate();
+        return result;
+      },
+      [session, invalidate],
+    ),
+    remove: useCallback(
+      async (path: string) => {
+        const result = await adminRequest<ReloadResult>(session, 'DELETE', fileUrl(path));
+        invalidate();
+        return result;
+      },
+      [session, invalidate],
+    ),
+  };
+}
