@@ -51,6 +51,7 @@ export interface EndpointMetrics {
   errors: number;
   p50Ms: number | null;
   p95Ms: number | null;
+  /** How many recent calls the percentiles are over. */
   window: number;
   lastCall: string;
 }
@@ -117,12 +118,15 @@ export interface FileContent {
   modified: string;
 }
 
+/** A problem `POST /api/files/check` found, 1-based line and column. */
 export interface Diagnostic {
   severity: 'error';
   line: number;
   column: number;
   message: string;
+  /** `compile`: esbuild could not bundle it; `params`: an endpoint's parameters cannot be read. */
   source: 'compile' | 'params';
+  /** The file the problem is in, relative to the APIs folder: the checked one or a helper it imports. */
   file: string;
 }
 

@@ -1,3 +1,5 @@
+import type { EndpointMetrics } from '../../shared/admin-api.js';
+
 /** Per-endpoint call counts and latency over a recent window, for `GET /api/metrics`. */
 
 const WINDOW = 1024;
@@ -10,17 +12,6 @@ interface EndpointStats {
   next: number;
   filled: number;
   lastCall: number;
-}
-
-export interface EndpointMetrics {
-  endpoint: string;
-  count: number;
-  errors: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  /** How many recent calls the percentiles are over. */
-  window: number;
-  lastCall: string;
 }
 
 export class Metrics {

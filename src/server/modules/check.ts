@@ -5,18 +5,7 @@ import { isHelperName, isModuleFileName, relativeTo } from './discover.js';
 import { bundleOptions, toLoadError } from './compile.js';
 import { readSignatures } from './signature.js';
 import { unwrap } from './type-reader.js';
-
-/** One problem in a file being edited, 1-based, as an editor marks it. */
-export interface Diagnostic {
-  severity: 'error';
-  line: number;
-  column: number;
-  message: string;
-  /** `compile`: esbuild could not bundle it; `params`: an endpoint's parameters cannot be read. */
-  source: 'compile' | 'params';
-  /** The file the problem is in, relative to the APIs folder: the checked one or a helper it imports. */
-  file: string;
-}
+import type { Diagnostic } from '../../shared/admin-api.js';
 
 const LOADERS: Record<string, Loader> = {
   '.ts': 'ts',

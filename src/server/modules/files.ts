@@ -2,6 +2,7 @@ import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { isHelperName, isModuleFileName } from './discover.js';
+import type { FileEntry } from '../../shared/admin-api.js';
 
 /**
  * The files of the APIs folder as the admin API sees them: a tree, and paths confined to the
@@ -40,10 +41,6 @@ export class FileExistsError extends Error {
 }
 
 const missing = (relative: string) => new FileMissingError(relative);
-
-export type FileEntry =
-  | { path: string; type: 'file'; size: number; modified: string; module?: string }
-  | { path: string; type: 'dir'; children: FileEntry[] };
 
 /** A path that passed every check: inside the APIs folder, on disk as well as in text. */
 export interface ConfinedPath {
