@@ -137,6 +137,21 @@ describe('control panel in a browser', () => {
     expect(await readFile(`${session.dir}/apis/template.ts`, 'utf8')).toContain('`Howdy, ${name}!`');
   });
 
+  it('follows the system dark theme', async () => {
+    const { page } = session;
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const brightness = (rgb: string) => {
+      const [r, g, b] = rgb.match(/\d+/g)!.map(Number) as [number, number, number];
+      return (r * 299 + g * 587 + b * 114) / 1000 / 255;
+    };
+    await page.getByRole('link', { name: 'Endpoints' }).click();
+    expect(brightness(await background())).toBeGreaterThan(0.8);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(async () => brightness(await background())).toBeLessThan(0.2);
+    await session.screenshot('endpoints-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('fetched nothing from outside 127.0.0.1 and logged no error', () => {
     expect(session.outside).toEqual([]);
     expect(session.errors.filter((error) => !/status of 401|status of 403/.test(error))).toEqual([]);
