@@ -139,7 +139,8 @@ describe('control panel in a browser', () => {
 
   it('follows the system dark theme', async () => {
     const { page } = session;
-    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const background = () =>
+      page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
     const brightness = (rgb: string) => {
       const [r, g, b] = rgb.match(/\d+/g)!.map(Number) as [number, number, number];
       return (r * 299 + g * 587 + b * 114) / 1000 / 255;
