@@ -8,9 +8,29 @@ import { apiDeployDeclaration } from './scripts/api-deploy-declaration.js';
 // The control panel (src/renderer) is built to out/renderer: the Electron window shows it, and
 // the headless server serves the same files at /panel. `base: './'` keeps every asset URL
 // relative, so one build works under /panel/ and from the app's own files.
-// The desktop issue adds `main` and `preload` here; the headless server is bundled by
-// scripts/build-server.mjs and needs none of this.
+// The desktop app's main process (src/main → out/main/index.js, ESM like the package) and its
+// preload (src/preload → out/preload/index.cjs: a sandboxed window loads only a CommonJS
+// preload) are built here too; the headless server is bundled by scripts/build-server.mjs.
 export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve('out/main'),
+      lib: { entry: resolve('src/main/index.ts'), formats: ['es'], fileName: () => 'index.js' },
+      // `electron`, Node's built-ins and the package's dependencies stay imports, loaded from
+      // node_modules at run time (electron-vite's externalizeDeps, on by default).
+      externalizeDeps: true,
+      sourcemap: true,
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve('out/preload'),
+      lib: { entry: resolve('src/preload/index.ts'), formats: ['cjs'], fileName: () => 'index.cjs' },
+      // A sandboxed preload can require `electron` and nothing else: bundle everything else in.
+      externalizeDeps: false,
+      rolldownOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
   renderer: {
     root: resolve('src/renderer'),
     base: './',

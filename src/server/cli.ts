@@ -2,8 +2,9 @@
 /** `npm run serve -- [--config FILE] [--host H] [--port P] [--apis DIR]`: the headless server. */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, resolveConfigSource } from './config/load.js';
-import { createRuntime, StartError } from './index.js';
+import { ConfigError, resolveConfigSource } from './config/load.js';
+import { hostRuntime, servingSummary } from './host.js';
+import { StartError, type Runtime } from './index.js';
 import { VERSION } from './version.js';
 
 const USAGE = `API Deploy ${VERSION}: plain functions in apis/ become authenticated JSON endpoints.
@@ -49,34 +50,21 @@ async function main(): Promise<void> {
     port: args.port,
     apisDir: args.apis,
   });
-  let config;
+  let runtime: Runtime;
   try {
-    config = loadConfig(source);
+    runtime = hostRuntime({
+      source,
+      // The bundle is out/server/cli.js: the panel is in out/renderer, the worker beside it.
+      outDir: fileURLToPath(new URL('..', import.meta.url)),
+      stdout: args.quiet ? undefined : process.stdout,
+    });
+    await runtime.start();
   } catch (error) {
     if (error instanceof ConfigError) return fail(`config error: ${error.message}`);
-    throw error;
-  }
-
-  const runtime = createRuntime({
-    config,
-    source,
-    stdout: args.quiet ? undefined : process.stdout,
-    // The bundle is out/server/cli.js; `npm run build:panel` builds the panel to out/renderer.
-    panelDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
-  });
-  let url: string;
-  try {
-    url = await runtime.start();
-  } catch (error) {
     if (error instanceof StartError) return fail(error.message);
     throw error;
   }
-  const { generation } = runtime;
-  process.stdout.write(
-    `API Deploy ${VERSION} serving ${generation.endpoints.length} endpoint(s) at ${url}` +
-      `${generation.failures.size ? ` (${generation.failures.size} module(s) failed to load: see ${url}/)` : ''}\n` +
-      `Modules: ${config.apisDir}${config.configPath ? `   Config: ${config.configPath}` : ' (no config file: defaults)'}\n`,
-  );
+  process.stdout.write(servingSummary(runtime));
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { RESTART_KEYS } from '../shared/config-api.js';
 import type { ReloadResult } from '../shared/contract.js';
-import { TokenStore } from './auth/tokens.js';
+import { TokenStore, type SessionToken } from './auth/tokens.js';
 import { ConfigError, loadConfig, resolveConfig, type ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { defaultWorkerFile, type PoolOptions } from './exec/pool.js';
@@ -24,6 +24,7 @@ import { VERSION } from './version.js';
 
 export type { Config } from './config/schema.js';
 export type { ReloadConfigResult, RuntimeEvents } from './http/context.js';
+export type { SessionToken } from './auth/tokens.js';
 export { StartError } from './http/listen.js';
 
 /** Whether a host only accepts connections from this machine. */
@@ -56,6 +57,18 @@ export interface RuntimeOptions {
    * before it is built, `/panel/` answers 503 saying how to build it.
    */
   panelDir?: string;
+  /**
+   * Admin tokens of this run only (the desktop app's credential for its own window): accepted
+   * like the config's admin tokens, listed by `/api/tokens` with their label and `session: true`,
+   * kept across reload-config, never written to the config file and not revocable through the
+   * admin API (they end with the process).
+   */
+  sessionAdminTokens?: SessionToken[];
+  /**
+   * Origins allowed to call the server from a browser (CORS) beside the config's `corsOrigins`,
+   * for this run only (the desktop app's renderer dev server).
+   */
+  extraCorsOrigins?: string[];
 }
 
 export interface Runtime {
@@ -77,7 +90,8 @@ const LOAD_TIMEOUT_MS = 10_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const tokenUsage = new Map<string, number>();
-  const tokens = TokenStore.fromConfig(options.config, tokenUsage);
+  const sessionTokens = [...(options.sessionAdminTokens ?? [])];
+  const tokens = TokenStore.fromConfig(options.config, tokenUsage, sessionTokens);
   const sink = new LogSink(options.config.logging, options.stdout, options.now);
   sink.setSecrets(tokens.secrets);
   const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
@@ -223,7 +237,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const changed = (Object.keys(next) as (keyof Config)[]).filter(
       (key) => JSON.stringify(next[key]) !== JSON.stringify(previous[key]),
     );
-    state = { ...state, config: next, tokens: TokenStore.fromConfig(next, tokenUsage) };
+    state = { ...state, config: next, tokens: TokenStore.fromConfig(next, tokenUsage, sessionTokens) };
     sink.setSecrets(state.tokens.secrets);
     sink.configure(next.logging);
     logger.level = next.debug ? 'debug' : 'info';
@@ -271,7 +285,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (problem) throw new StartError(problem);
     await reload();
     try {
-      listening = await listen(createHandler(context, { panelDir: options.panelDir }), host, port);
+      listening = await listen(
+        createHandler(context, { panelDir: options.panelDir, extraCorsOrigins: options.extraCorsOrigins }),
+        host,
+        port,
+      );
       listeningHost = host;
     } catch (error) {
       await state.generation.pool?.close();

@@ -97,6 +97,11 @@ export interface TokenInfo {
   masked: string;
   created?: string;
   lastUsed?: string;
+  /**
+   * The running desktop app's own admin token: held in memory, never in the config file, gone
+   * when the app quits; it cannot be revoked (DELETE answers 409 SESSION_TOKEN).
+   */
+  session?: boolean;
 }
 
 /** `POST /api/tokens`: the only answer that carries a token's value. */

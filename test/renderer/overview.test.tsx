@@ -26,6 +26,28 @@ const RELOADED: ReloadResult = {
 };
 
 describe('the overview', () => {
+  it('opens the workspace folders through the desktop bridge, and offers no such button in a browser', async () => {
+    test.api.ok('GET', '/api/status', status());
+    const opened: string[] = [];
+    window.apiDeploy = {
+      appVersion: '0.1.0',
+      getSession: () => Promise.resolve({ runtimeUrl: '', adminToken: 'admin-secret' }),
+      openFolder: (which) => Promise.resolve(void opened.push(which)),
+    };
+    try {
+      const view = renderView(test, <OverviewView />);
+      (await screen.findByRole('button', { name: 'APIs folder' })).click();
+      screen.getByRole('button', { name: 'Logs folder' }).click();
+      expect(opened).toEqual(['apis', 'logs']);
+      view.unmount();
+    } finally {
+      delete window.apiDeploy;
+    }
+    renderView(test, <OverviewView />);
+    await screen.findByRole('region', { name: 'Server' });
+    expect(screen.queryByRole('button', { name: 'APIs folder' })).toBeNull();
+  });
+
   it('shows the server and its figures', async () => {
     test.api.ok('GET', '/api/status', status());
     renderView(test, <OverviewView />);

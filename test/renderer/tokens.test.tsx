@@ -54,6 +54,22 @@ const labelsShown = async () =>
     .map((row) => within(row).getAllByRole('cell')[0]!.textContent?.trim());
 
 describe('the tokens view', () => {
+  it('offers no Revoke for the desktop app session token', async () => {
+    const session: TokenInfo = {
+      id: 'd3sk70',
+      label: 'desktop app',
+      role: 'admin',
+      masked: 'x…y',
+      session: true,
+    };
+    serve([...tokenList(), session]);
+    renderView(test, <TokensView />);
+    expect(await labelsShown()).toContain('desktop app');
+    expect(within(rowOf('desktop app')).queryByRole('button')).toBeNull();
+    expect(within(rowOf('desktop app')).getByText('this app session')).toBeTruthy();
+    expect(within(rowOf('ops')).getByRole('button', { name: 'Revoke ops' })).toBeTruthy();
+  });
+
   it('lists the tokens, masked, with role, creation and last use', async () => {
     serve();
     renderView(test, <TokensView />);

@@ -16,12 +16,24 @@ export interface TokenInfo extends TokenIdentity {
   masked: string;
   created?: string;
   lastUsed?: string;
+  /** An admin token of the running app session only: not in the config file, not revocable. */
+  session?: boolean;
+}
+
+/**
+ * An admin token held in memory for one run of the runtime (the desktop app's own credential):
+ * never written to the config file, kept across reload-config, gone when the process ends.
+ */
+export interface SessionToken {
+  token: string;
+  label: string;
 }
 
 interface StoredToken extends TokenIdentity {
   digest: Buffer;
   masked: string;
   created?: string;
+  session?: boolean;
 }
 
 const digestOf = (value: string) => createHash('sha256').update(value).digest();
@@ -54,8 +66,9 @@ export class TokenStore {
     business: readonly TokenEntry[],
     admin: readonly TokenEntry[],
     private readonly usage = new Map<string, number>(),
+    session: readonly SessionToken[] = [],
   ) {
-    const toStored = (entry: TokenEntry, role: Role): StoredToken => {
+    const toStored = (entry: TokenEntry, role: Role, inSession = false): StoredToken => {
       const value = entryValue(entry);
       const digest = digestOf(value);
       const masked = maskToken(value);
@@ -67,11 +80,13 @@ export class TokenStore {
         masked,
         created: details.created,
         digest,
+        ...(inSession && { session: true }),
       };
     };
-    this.secrets = [...admin, ...business].map(entryValue);
+    this.secrets = [...session, ...admin, ...business].map(entryValue);
     // Admin entries first: a value listed in both lists acts as admin.
     this.tokens = [
+      ...session.map((entry) => toStored(entry, 'admin', true)),
       ...admin.map((entry) => toStored(entry, 'admin')),
       ...business.map((entry) => toStored(entry, 'business')),
     ];
@@ -80,8 +95,9 @@ export class TokenStore {
   static fromConfig(
     config: Pick<Config, 'validTokens' | 'adminTokens'>,
     usage?: Map<string, number>,
+    session?: readonly SessionToken[],
   ): TokenStore {
-    return new TokenStore(config.validTokens, config.adminTokens, usage);
+    return new TokenStore(config.validTokens, config.adminTokens, usage, session);
   }
 
   /** The identity a presented token stands for, or undefined when it is not known. */
@@ -100,7 +116,7 @@ export class TokenStore {
     const seen = new Set<string>();
     return this.tokens
       .filter((token) => !seen.has(token.id) && seen.add(token.id))
-      .map(({ id, role, label, masked, created }) => {
+      .map(({ id, role, label, masked, created, session }) => {
         const lastUsed = this.usage.get(id);
         return {
           id,
@@ -109,6 +125,7 @@ export class TokenStore {
           masked,
           created,
           lastUsed: lastUsed ? new Date(lastUsed).toISOString() : undefined,
+          ...(session && { session }),
         };
       });
   }

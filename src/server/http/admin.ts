@@ -29,14 +29,10 @@ export function adminAction(
     setTokenLabel(res, identity.label);
     const data = await action(req, res);
     if (audit ?? req.method !== 'GET') {
+      const done = `${req.method} ${endpointOf(req)}`;
       runtime.logger.info(
-        {
-          kind: 'auth',
-          event: 'admin-action',
-          action: `${req.method} ${endpointOf(req)}`,
-          tokenLabel: identity.label,
-        },
-        'admin action',
+        { kind: 'auth', event: 'admin-action', action: done, tokenLabel: identity.label },
+        `admin action ${done} by ${identity.label}`,
       );
     }
     if (!res.headersSent) sendValue(res, endpointOf(req), data);

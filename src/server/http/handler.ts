@@ -15,10 +15,15 @@ const RESERVED = new RegExp(`^/(?:${[...RESERVED_MODULE_NAMES].join('|')})(?:[/?
  * `node:http`: Express's router and body parser cost more than the call itself (see the bench).
  * Everything else (status page, admin API, panel, 404s) goes through the Express app.
  */
-export function createHandler(runtime: RuntimeContext, options: AppOptions = {}): RequestListener {
+export interface HandlerOptions extends AppOptions {
+  /** Origins allowed (CORS) beside the config's `corsOrigins`, for this run only. */
+  extraCorsOrigins?: readonly string[];
+}
+
+export function createHandler(runtime: RuntimeContext, options: HandlerOptions = {}): RequestListener {
   const app = createApp(runtime, options);
   const callFunction = businessHandler(runtime);
-  const allowOrigins = corsFor(runtime);
+  const allowOrigins = corsFor(runtime, options.extraCorsOrigins ?? []);
   return (req: IncomingMessage, res: ServerResponse) => {
     const business = req.method === 'POST' && !RESERVED.test(req.url ?? '/');
     trackRequest(runtime, req, res, business);
@@ -30,19 +35,19 @@ export function createHandler(runtime: RuntimeContext, options: AppOptions = {})
 }
 
 /**
- * CORS (the cors package), off unless `corsOrigins` lists origins: then browsers on those
- * origins may call every route, preflight included.
+ * CORS (the cors package), off unless `corsOrigins` (or `extra`) lists origins: then browsers on
+ * those origins may call every route, preflight included.
  */
-function corsFor(runtime: RuntimeContext) {
+function corsFor(runtime: RuntimeContext, extra: readonly string[]) {
   let origins: string[] = [];
   let middleware: ReturnType<typeof cors> | undefined;
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const configured = runtime.state().config.corsOrigins;
-    if (configured.length === 0) return next();
-    if (configured !== origins) {
+    if (configured.length === 0 && extra.length === 0) return next();
+    if (configured !== origins || !middleware) {
       origins = configured;
       middleware = cors({
-        origin: configured,
+        origin: [...extra, ...configured],
         allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
         exposedHeaders: ['x-request-id', 'retry-after'],
       });

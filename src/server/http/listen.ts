@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 /** A start-up failure with a message fit to print as one line (a port in use, say). */
 export class StartError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The system's error code when there is one (`EADDRINUSE`: the port is taken). */
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'StartError';
   }
@@ -53,15 +57,17 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   if (error.code === 'EADDRINUSE') {
     return new StartError(
       `port ${port} on ${host} is already in use; stop the program using it, or choose another port with --port or "port" in the config`,
+      error.code,
     );
   }
   if (error.code === 'EACCES') {
     return new StartError(
       `not allowed to listen on ${host}:${port}; ports below 1024 need privileges, choose another with --port`,
+      error.code,
     );
   }
   if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-    return new StartError(`cannot listen on host "${host}": no such address on this machine`);
+    return new StartError(`cannot listen on host "${host}": no such address on this machine`, error.code);
   }
   return error;
 }

@@ -22,7 +22,8 @@ const LIST_KEY: Record<Role, 'validTokens' | 'adminTokens'> = {
 /**
  * `GET /api/tokens` (never values), `POST /api/tokens {label, role}` (a strong random token,
  * its value answered once), `DELETE /api/tokens/{id}`. Changes are written to the config file
- * atomically, keeping its other content, and apply at once.
+ * atomically, keeping its other content, and apply at once. A session token (the desktop app's,
+ * held in memory only) is listed with `session: true` and cannot be revoked: 409 SESSION_TOKEN.
  */
 export function tokensRouter(runtime: RuntimeContext): Router {
   const router = Router();
@@ -62,6 +63,14 @@ export function tokensRouter(runtime: RuntimeContext): Router {
         .tokens.list()
         .find((token) => token.id === id);
       if (!known) throw new HttpError('TOKEN_NOT_FOUND', `No token with id ${id}`, undefined, 404);
+      if (known.session) {
+        throw new HttpError(
+          'SESSION_TOKEN',
+          `${known.label} is this session's own admin token: it is not in the config file and ends when the app quits`,
+          undefined,
+          409,
+        );
+      }
       await changeTokens(runtime, (lists) => {
         for (const key of ['validTokens', 'adminTokens'] as const) {
           lists[key] = lists[key].filter((entry) => tokenId(entryValue(entry)) !== id);

@@ -1,4 +1,4 @@
-import { RefreshCw, Settings2 } from 'lucide-react';
+import { FolderOpen, RefreshCw, Settings2 } from 'lucide-react';
 import type { ReloadConfigResult, ReloadResult } from '../../../shared/admin-api.js';
 import { useReload, useReloadConfig, useStatus } from '../api/hooks.js';
 import { ErrorNotice, formatDuration, Loading } from '../components/feedback.js';
@@ -16,6 +16,7 @@ export function OverviewView() {
       <div className="page-head">
         <h1>Overview</h1>
         <div className="actions">
+          <DesktopFolderButtons />
           <button type="button" onClick={() => reload.mutate()} disabled={reload.isPending}>
             <RefreshCw size={15} aria-hidden /> {reload.isPending ? 'Reloading…' : 'Reload APIs'}
           </button>
@@ -125,5 +126,21 @@ function ReloadConfigNotice({ result }: { result: ReloadConfigResult }) {
         <strong className="warn-text"> Restart needed for: {result.restartRequired.join(', ')}</strong>
       )}
     </div>
+  );
+}
+
+/** In the desktop app: open the workspace's folders in the system's file manager. */
+function DesktopFolderButtons() {
+  const openFolder = window.apiDeploy?.openFolder;
+  if (!openFolder) return null;
+  return (
+    <>
+      <button type="button" onClick={() => void openFolder('apis')}>
+        <FolderOpen size={15} aria-hidden /> APIs folder
+      </button>
+      <button type="button" onClick={() => void openFolder('logs')}>
+        <FolderOpen size={15} aria-hidden /> Logs folder
+      </button>
+    </>
   );
 }

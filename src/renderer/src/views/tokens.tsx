@@ -114,14 +114,23 @@ export function TokensView() {
                 <td>{formatTime(token.created)}</td>
                 <td>{token.lastUsed ? formatTime(token.lastUsed) : 'never (since start)'}</td>
                 <td>
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() => setRevoking(token)}
-                    aria-label={`Revoke ${token.label}`}
-                  >
-                    <Trash2 size={14} aria-hidden /> Revoke
-                  </button>
+                  {token.session ? (
+                    <span
+                      className="muted small"
+                      title="Held in memory by the desktop app, never in the config file"
+                    >
+                      this app session
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => setRevoking(token)}
+                      aria-label={`Revoke ${token.label}`}
+                    >
+                      <Trash2 size={14} aria-hidden /> Revoke
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
