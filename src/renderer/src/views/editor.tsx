@@ -1,12 +1,11 @@
 import { FilePlus2, Pencil, RotateCcw, Save, Trash2 } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
-import type { FileContent, ReloadResult } from '../../../shared/admin-api.js';
+import type { FileContent } from '../../../shared/admin-api.js';
 import { adminRequest } from '../api/client.js';
 import { useFiles, useRegistry, useSession } from '../api/hooks.js';
 import { ConfirmDialog } from '../components/confirm.js';
 import { ErrorNotice } from '../components/feedback.js';
-import { LoadErrorItem } from '../components/load-error.js';
 import { CodeEditor, type CodeEditorHandle } from '../editor/code-editor.js';
 import { problemsOf, type Problem, type ReportedMarker } from '../editor/diagnostics.js';
 import { FileNameDialog, LeaveDialog } from '../editor/dialogs.js';
@@ -23,13 +22,9 @@ import {
 } from '../editor/files.js';
 import { useLeaveGuard } from '../editor/guard.js';
 import { ProblemsPanel } from '../editor/problems.js';
+import { FileRole, NoticeView, type Notice } from '../editor/status.js';
 import { newFileText } from '../editor/template.js';
 import '../editor/editor.css';
-
-/** What the last action did, shown above the editor while its file is open. */
-type Notice =
-  | { kind: 'reload'; title: string; reload: ReloadResult; on?: string }
-  | { kind: 'error'; title: string; error: unknown; on?: string };
 
 type DialogName = 'new' | 'rename' | 'delete';
 
@@ -341,76 +336,6 @@ export function EditorView({ file }: { file?: string }) {
           }}
         />
       )}
-    </div>
-  );
-}
-
-/** Module, helper or other file, with what the registry says of it. */
-function FileRole({
-  file,
-  endpoints,
-  failed,
-  readOnly,
-}: {
-  file: string;
-  endpoints?: number;
-  failed: boolean;
-  readOnly: boolean;
-}) {
-  const module = moduleNameOf(file);
-  if (readOnly) return <span className="badge">read-only</span>;
-  if (!module) return <span className="badge">{isHelperPath(file) ? 'helper' : 'data'}</span>;
-  return (
-    <>
-      <span className="badge mono">/{module}</span>
-      {failed ? (
-        <span className="badge bad">load error</span>
-      ) : endpoints !== undefined ? (
-        <span className="muted small">
-          {endpoints} endpoint{endpoints === 1 ? '' : 's'}
-        </span>
-      ) : null}
-    </>
-  );
-}
-
-function NoticeView({ notice, onClose }: { notice: Notice; onClose: () => void }) {
-  if (notice.kind === 'error') {
-    return (
-      <div className="editor-notice">
-        <ErrorNotice error={notice.error} title={notice.title} />
-        <button type="button" className="icon-button small" onClick={onClose} aria-label="Dismiss">
-          ×
-        </button>
-      </div>
-    );
-  }
-  const { reload } = notice;
-  return (
-    <div className={`notice ${reload.failed.length ? 'bad' : 'good'} editor-notice`} role="status">
-      <div className="stack">
-        <div>
-          <strong>{notice.title}</strong> · {reload.message}
-          <span className="muted small">
-            {' '}
-            (generation {reload.generation}, {reload.durationMs} ms)
-          </span>
-        </div>
-        {reload.failed.length > 0 && (
-          <div className="stack">
-            <span className="error-text small">
-              {reload.failed.length} module{reload.failed.length === 1 ? '' : 's'} failed to load (the last
-              good version keeps serving):
-            </span>
-            {reload.failed.map((failure) => (
-              <LoadErrorItem key={`${failure.module}:${failure.file}`} error={failure} />
-            ))}
-          </div>
-        )}
-      </div>
-      <button type="button" className="icon-button small" onClick={onClose} aria-label="Dismiss">
-        ×
-      </button>
     </div>
   );
 }
