@@ -89,48 +89,15 @@ function desktop(electron, args) {
 
 /**
  * The headless server, as `npm run serve` runs it (from the current folder, so its default
- * ./api-deploy.config.json is the project's). Its output is passed through, with the control
- * panel's URL added after the line that says where it serves.
+ * ./api-deploy.config.json is the project's); it prints the control panel's URL itself.
  * @param {string[]} args
  */
 function headless(args) {
   const child = spawn(process.execPath, [path.join(root, 'out/server/cli.js'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit'],
     detached: !WINDOWS,
   });
-  relayWithPanelUrl(/** @type {import('node:stream').Readable} */ (child.stdout));
   supervise(child);
-}
-
-/** @param {import('node:stream').Readable} stream */
-function relayWithPanelUrl(stream) {
-  // A closed terminal or pipe must not crash this script while the child still runs.
-  process.stdout.on('error', () => undefined);
-  let pending = '';
-  let announced = false;
-  stream.setEncoding('utf8');
-  stream.on('data', (/** @type {string} */ chunk) => {
-    if (announced) return void process.stdout.write(chunk);
-    pending += chunk;
-    const serving = /serving \d+ endpoint\(s\) at (http\S+).*\n/.exec(pending);
-    if (serving) {
-      const end = serving.index + serving[0].length;
-      process.stdout.write(
-        `${pending.slice(0, end)}Control panel: ${serving[1]}/panel/\n${pending.slice(end)}`,
-      );
-      announced = true;
-      pending = '';
-      return;
-    }
-    const lineEnd = pending.lastIndexOf('\n') + 1;
-    if (lineEnd > 0) {
-      process.stdout.write(pending.slice(0, lineEnd));
-      pending = pending.slice(lineEnd);
-    }
-  });
-  stream.on('end', () => {
-    if (pending) process.stdout.write(pending);
-  });
 }
 
 /**

@@ -47,12 +47,13 @@ export function hostRuntime({ source, outDir, workerFile, ...options }: HostOpti
   return createRuntime({ ...options, config, source, ...files });
 }
 
-/** What a host says once the runtime serves: its URL, endpoints, failures, folders. */
+/** What a host says once the runtime serves: its URL, endpoints, failures, the panel, folders. */
 export function servingSummary(runtime: Runtime): string {
   const { generation, config, url } = runtime;
   return (
     `API Deploy ${VERSION} serving ${generation.endpoints.length} endpoint(s) at ${url}` +
     `${generation.failures.size ? ` (${generation.failures.size} module(s) failed to load: see ${url}/)` : ''}\n` +
+    `Control panel: ${url}/panel/\n` +
     `Modules: ${config.apisDir}${config.configPath ? `   Config: ${config.configPath}` : ' (no config file: defaults)'}\n`
   );
 }

@@ -45,7 +45,9 @@ describe('npm run serve', () => {
   it('stops on SIGINT with exit code 0', async () => {
     const dir = await makeWorkspace({});
     const run = start(['--config', path.join(dir, 'api-deploy.config.json')]);
-    await serverUrl(run);
+    const url = await serverUrl(run);
+    // where the control panel is, on the line after the server's URL
+    await expect.poll(() => run.stdout()).toContain(`at ${url}\nControl panel: ${url}/panel/\n`);
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
   });
