@@ -37,11 +37,17 @@ export function clearHistory(): void {
 }
 
 /** A logged request to open in the request panel, handed over by the logs view. */
+/** `body`: the parameters when the logged text parses, the text otherwise. */
 const replay = z.object({ endpoint: z.string().check(z.startsWith('/')), body: z.optional(z.unknown()) });
 export type Replay = z.infer<typeof replay>;
 
 export function offerReplay(request: Replay): void {
-  sessionStorage.setItem(REPLAY_KEY, JSON.stringify(request));
+  try {
+    // Replaces any older replay; without a body the request panel starts from the defaults.
+    sessionStorage.setItem(REPLAY_KEY, JSON.stringify(request));
+  } catch {
+    // storage refused (private mode, quota): the endpoint alone still opens
+  }
 }
 
 /** The replay waiting for the request panel, taken (it is used once). */

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { TokenInfo, TokenRole } from '../../shared/admin-api.js';
 import type { Config, TokenEntry } from '../config/schema.js';
 
-export type Role = 'business' | 'admin';
+export type Role = TokenRole;
 
 export interface TokenIdentity {
   /** A stable id derived from the token (a digest prefix), safe to show and to log. */
@@ -9,15 +10,6 @@ export interface TokenIdentity {
   role: Role;
   /** A name safe to log: the configured label, or a masked form of the value. */
   label: string;
-}
-
-/** A token as the admin API lists it: never its value. */
-export interface TokenInfo extends TokenIdentity {
-  masked: string;
-  created?: string;
-  lastUsed?: string;
-  /** An admin token of the running app session only: not in the config file, not revocable. */
-  session?: boolean;
 }
 
 /**

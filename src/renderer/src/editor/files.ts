@@ -4,6 +4,7 @@
  * Plain functions, no React and no Monaco, so they are tested on their own.
  */
 import type { FileEntry } from '../../../shared/admin-api.js';
+import { encodePath } from '../links.js';
 
 /** Files the admin API may write (the server's `WRITABLE_EXTENSIONS`). */
 export const WRITABLE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'];
@@ -102,7 +103,7 @@ export function modelUri(path: string): string {
 
 /** The admin API's URL path of a file. */
 export function fileUrl(path: string): string {
-  return `/api/files/${path.split('/').map(encodeURIComponent).join('/')}`;
+  return `/api/files/${encodePath(path)}`;
 }
 
 export type NameCheck = { ok: true; path: string } | { ok: false; error: string };

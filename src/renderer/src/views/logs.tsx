@@ -2,7 +2,8 @@ import { useMemo, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import type { LogEntry } from '../../../shared/admin-api.js';
 import { useRegistry } from '../api/hooks.js';
-import { downloadName, REPLAY_KEY, toNdjson, type Replay } from './logs/format.js';
+import { offerReplay, type Replay } from '../request-history.js';
+import { downloadName, toNdjson } from './logs/format.js';
 import { hasFilters, NO_FILTERS, toQuery, useAppliedFilters, type LogFilters } from './logs/filters.js';
 import { LogDrawer } from './logs/log-drawer.js';
 import { LogList } from './logs/log-list.js';
@@ -40,12 +41,7 @@ export function LogsView() {
     gridRef.current?.focus();
   };
   const replay = (request: Replay) => {
-    try {
-      if (request.body === undefined) sessionStorage.removeItem(REPLAY_KEY);
-      else sessionStorage.setItem(REPLAY_KEY, JSON.stringify(request));
-    } catch {
-      // storage refused (private mode, quota): the endpoint alone still opens
-    }
+    offerReplay(request);
     navigate(`/try${request.endpoint}`);
   };
   const download = () => downloadFile(toNdjson(state.rows.map((row) => row.entry)), downloadName());

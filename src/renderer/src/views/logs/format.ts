@@ -1,4 +1,5 @@
 import type { LogEntry } from '../../../../shared/admin-api.js';
+import type { Replay } from '../../request-history.js';
 
 const LEVEL_NAMES: Record<number, string> = {
   10: 'trace',
@@ -61,15 +62,6 @@ export function toNdjson(entries: Iterable<LogEntry>): string {
 export function downloadName(now = new Date()): string {
   const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
   return `api-deploy-logs-${stamp}.ndjson`;
-}
-
-/** The sessionStorage key the request view reads a replayed request from. */
-export const REPLAY_KEY = 'api-deploy.replay';
-
-export interface Replay {
-  endpoint: string;
-  /** The parameters (the envelope's `body`) when the logged text parses; the text otherwise. */
-  body?: unknown;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Check, Copy, Send, X } from 'lucide-react';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { LogEntry } from '../../../../shared/admin-api.js';
-import { formatDateTime, levelName, replayOf, type Replay } from './format.js';
+import type { Replay } from '../../request-history.js';
+import { formatDateTime, levelName, replayOf } from './format.js';
 
 export interface LogDrawerProps {
   entry: LogEntry;
