@@ -150,7 +150,7 @@ export const SETTING_GROUPS: SettingGroup[] = [
         key: 'logging.bufferSize',
         label: 'Recent entries kept',
         kind: 'integer',
-        help: 'For the logs view and /api/logs.',
+        help: 'For the logs view and /api/logs; 1 KiB of memory each.',
       },
     ],
   },

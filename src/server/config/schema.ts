@@ -36,7 +36,10 @@ export const loggingSchema = z.strictObject({
   logFilePath: z.string().min(1).default('logs/api_{date}.log'),
   logRotation: rotation.default('1 day'),
   logRetention: duration.default('30 days'),
-  /** Recent entries kept in memory for the admin API (`/api/logs`) and the panel. */
+  /**
+   * Recent entries kept in memory for the admin API (`/api/logs`) and the panel: 1 KiB of
+   * memory each; fewer are kept when lines average longer (see LogRing).
+   */
   bufferSize: z.number().int().min(100).max(1_000_000).default(5000),
 });
 

@@ -4,8 +4,6 @@ import type { RuntimeContext } from './context.js';
 import { endpointOf } from './request.js';
 
 const INCOMING_REQUEST_ID = /^[\w.:-]{1,128}$/;
-/** A `"token": "..."` pair anywhere in a JSON text. */
-const TOKEN_FIELD = /("token"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 
 /** What a handler learns about a request that its log line should say. */
 interface RequestNotes {
@@ -51,24 +49,17 @@ export function trackRequest(
     if (business) runtime.metrics.record(endpoint, res.statusCode, durationMs);
     if (!logging.enableRequestLogging) return;
     const noted = (res as NotedResponse)[NOTES];
-    const entry: Record<string, unknown> = {
-      kind: 'request',
+    runtime.logs.request({
+      time: Date.now(),
       requestId: id,
-      method: req.method,
+      method: req.method ?? '',
       endpoint,
       status: res.statusCode,
       durationMs,
       client: req.socket.remoteAddress,
       tokenLabel: noted?.tokenLabel,
-    };
-    if (logging.logRequestBody && noted?.body)
-      entry.body = cut(noted.body.replace(TOKEN_FIELD, '$1"[redacted]"'), logging.logMaxBodySize);
-    if (logging.logResponseData && noted?.response)
-      entry.response = cut(noted.response, logging.logMaxBodySize);
-    runtime.logs.info(entry, `${req.method} ${entry.endpoint} ${res.statusCode}`);
+      body: logging.logRequestBody ? noted?.body : undefined,
+      response: logging.logResponseData ? noted?.response : undefined,
+    });
   });
-}
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { requestLine, type RequestRecord } from './request-line.js';
 import { LogRing } from './ring.js';
 import { RollingFile } from './rolling-file.js';
 
@@ -15,6 +16,7 @@ export class LogSink {
   private file: RollingFile | undefined;
   private fileSettings = '';
   private secrets: string[] = [];
+  private maxText = 0;
 
   constructor(
     logging: LoggingConfig,
@@ -28,6 +30,7 @@ export class LogSink {
   /** Applies a (re)loaded config: reopens the file when its settings changed. */
   configure(logging: LoggingConfig): void {
     this.ring.resize(logging.bufferSize);
+    this.maxText = logging.logMaxBodySize;
     const settings = JSON.stringify([
       logging.logToFile,
       logging.logFilePath,
@@ -53,12 +56,12 @@ export class LogSink {
   }
 
   /**
-   * Logs an info entry without going through pino: the request line, the hottest one, is
-   * written with one JSON.stringify, about twice as fast as pino's generic serializer. The line
-   * has pino's shape (`level`, `time`, the fields, `msg`).
+   * Logs an answered request, without going through pino: the request line, written for every
+   * request, has its own serializer (request-line.ts), several times faster than pino's generic
+   * one, in pino's shape.
    */
-  info(fields: Record<string, unknown>, msg: string): void {
-    this.write(`${JSON.stringify({ level: 30, time: Date.now(), ...fields, msg })}\n`);
+  request(record: RequestRecord): void {
+    this.write(requestLine(record, this.maxText));
   }
 
   write(line: string): void {
