@@ -121,6 +121,8 @@ export interface FileContent {
   path: string;
   content: string;
   modified: string;
+  /** A digest of the content: send it back as a save's `baseVersion`. */
+  version: string;
 }
 
 /** A problem `POST /api/files/check` found, 1-based line and column. */
@@ -138,6 +140,8 @@ export interface Diagnostic {
 export interface SavedFile {
   path: string;
   saved: true;
+  /** The version now on disk. */
+  version: string;
   reload: ReloadResult;
 }
 

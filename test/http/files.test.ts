@@ -204,6 +204,7 @@ describe('files API: tree, read, save, delete', () => {
       path: 'billing/invoice.ts',
       content: INVOICE,
       modified: expect.stringMatching(/Z$/),
+      version: expect.stringMatching(/^[\w-]{22}$/),
     });
     const missing = await admin(server, 'GET', '/api/files/billing/nope.ts');
     expect(missing.status).toBe(404);
@@ -229,6 +230,55 @@ export const triple = apiFunction((n: number) => n * 3);
     const call = await server.post('/reports/daily/triple', { token: BUSINESS, body: { n: 7 } });
     expect(call.status).toBe(200);
     expect(call.json.data).toBe(21);
+  });
+
+  it('PUT with the baseVersion it read saves; a file changed or deleted on disk meanwhile is not overwritten (409)', async () => {
+    const v1 = `export const note = 'one';\n`;
+    await writeFile(apis('_versioned.ts'), v1);
+    const read = await admin(server, 'GET', '/api/files/_versioned.ts');
+    const v2 = `export const note = 'two';\n`;
+    const saved = await admin(server, 'PUT', '/api/files/_versioned.ts', {
+      content: v2,
+      baseVersion: read.json.data.version,
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json.data.version).not.toBe(read.json.data.version);
+    expect((await admin(server, 'GET', '/api/files/_versioned.ts')).json.data.version).toBe(
+      saved.json.data.version,
+    );
+
+    // another editor writes the file; a save based on the version before is refused
+    const elsewhere = `export const note = 'elsewhere';\n`;
+    await writeFile(apis('_versioned.ts'), elsewhere);
+    const stale = await admin(server, 'PUT', '/api/files/_versioned.ts', {
+      content: `export const note = 'three';\n`,
+      baseVersion: saved.json.data.version,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.json).toMatchObject({ success: false, code: 'FILE_CHANGED' });
+    expect(stale.json.error).toBe('"_versioned.ts" changed on disk since it was opened: nothing was saved');
+    expect(await readFile(apis('_versioned.ts'), 'utf8')).toBe(elsewhere);
+
+    // deleted meanwhile: not written back
+    await rm(apis('_versioned.ts'));
+    const gone = await admin(server, 'PUT', '/api/files/_versioned.ts', {
+      content: v1,
+      baseVersion: saved.json.data.version,
+    });
+    expect(gone.status).toBe(409);
+    expect(gone.json.error).toContain('was deleted since it was opened');
+    await expect(readFile(apis('_versioned.ts'))).rejects.toThrow(/ENOENT/);
+
+    // baseVersion null: only a new file
+    const created = await admin(server, 'PUT', '/api/files/_versioned.ts', {
+      content: v1,
+      baseVersion: null,
+    });
+    expect(created.status).toBe(200);
+    const again = await admin(server, 'PUT', '/api/files/_versioned.ts', { content: v2, baseVersion: null });
+    expect(again.status).toBe(409);
+    expect(again.json.code).toBe('FILE_EXISTS');
+    expect(await readFile(apis('_versioned.ts'), 'utf8')).toBe(v1);
   });
 
   it('PUT of a broken module: saved, the reload names the failure, the last good version still serves', async () => {

@@ -8,6 +8,7 @@ import {
   checkWritable,
   confine,
   deleteConfined,
+  FileChangedError,
   FileExistsError,
   FileMissingError,
   listTree,
@@ -21,7 +22,11 @@ import { adminAction } from './admin.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from './errors.js';
 
-const SaveBody = z.object({ content: z.string() });
+const SaveBody = z.object({
+  content: z.string(),
+  /** The version the content was edited from (409 FILE_CHANGED if the file is no longer it); null: a new file. */
+  baseVersion: z.string().min(1).nullable().optional(),
+});
 const CheckBody = z.object({ path: z.string().min(1), content: z.string() });
 const RenameBody = z.object({ from: z.string().min(1), to: z.string().min(1) });
 
@@ -77,11 +82,11 @@ export function filesRouter(runtime: RuntimeContext): Router {
       fileAction(async (req) => {
         const segments = segmentsOf(req);
         checkWritable(checkSegments(segments));
-        const { content } = parseInput(SaveBody, req.body);
+        const { content, baseVersion } = parseInput(SaveBody, req.body);
         await mkdir(apisDir(), { recursive: true });
         const target = await confine(apisDir(), segments);
-        await writeConfined(target, content);
-        return { path: target.relative, saved: true, reload: await runtime.reload() };
+        const version = await writeConfined(target, content, baseVersion);
+        return { path: target.relative, saved: true, version, reload: await runtime.reload() };
       }, true),
     )
     .delete(
@@ -122,5 +127,6 @@ function toHttpError(error: unknown): never {
     throw new HttpError('FILE_NOT_FOUND', error.message, undefined, 404);
   }
   if (error instanceof FileExistsError) throw new HttpError('FILE_EXISTS', error.message, undefined, 409);
+  if (error instanceof FileChangedError) throw new HttpError('FILE_CHANGED', error.message, undefined, 409);
   throw error;
 }

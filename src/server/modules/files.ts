@@ -1,8 +1,21 @@
-import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import {
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { isHelperName, isModuleFileName } from './discover.js';
-import type { FileEntry } from '../../shared/admin-api.js';
+import type { FileContent, FileEntry } from '../../shared/admin-api.js';
 
 /**
  * The files of the APIs folder as the admin API sees them: a tree, and paths confined to the
@@ -40,7 +53,30 @@ export class FileExistsError extends Error {
   }
 }
 
+/**
+ * A save based on a version of the file that is no longer the one on disk (changed or deleted
+ * by something else since it was read); the HTTP layer answers 409 FILE_CHANGED.
+ */
+export class FileChangedError extends Error {
+  constructor(
+    readonly relative: string,
+    deleted: boolean,
+  ) {
+    super(
+      deleted
+        ? `"${relative}" was deleted since it was opened: nothing was saved`
+        : `"${relative}" changed on disk since it was opened: nothing was saved`,
+    );
+    this.name = 'FileChangedError';
+  }
+}
+
 const missing = (relative: string) => new FileMissingError(relative);
+
+/** A file's version, as reads and saves answer it: a digest of its content. */
+export function fileVersion(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('base64url').slice(0, 22);
+}
 
 /** A path that passed every check: inside the APIs folder, on disk as well as in text. */
 export interface ConfinedPath {
@@ -192,15 +228,29 @@ async function existingEntry(target: ConfinedPath): Promise<string> {
  * to disk, then renamed over the file, so a reader (or the watcher) sees the old file or the
  * new one, never half of it, and a crash loses nothing. Parent folders are created; the folder
  * is checked again after that, in case a link appeared meanwhile. An existing file keeps its mode.
+ *
+ * With `baseVersion` (the version the text was edited from) the write happens only if the file
+ * on disk is still that version, so an edit made elsewhere meanwhile is not overwritten
+ * unseen; `null` means the file must not exist yet. Answers the version written.
  */
-export async function writeConfined(target: ConfinedPath, content: string): Promise<void> {
+export async function writeConfined(
+  target: ConfinedPath,
+  content: string,
+  baseVersion?: string | null,
+): Promise<string> {
   let file = target.real;
   if (!target.exists) {
+    if (typeof baseVersion === 'string') throw new FileChangedError(target.relative, true);
     file = await prepareNewEntry(target);
   } else if ((await stat(file)).isDirectory()) {
     throw new PathError('The path is a folder, not a file');
+  } else if (baseVersion === null) {
+    throw new FileExistsError(target.relative);
+  } else if (baseVersion !== undefined && fileVersion(await readFile(file)) !== baseVersion) {
+    throw new FileChangedError(target.relative, false);
   }
   await writeFileAtomic(file, content);
+  return fileVersion(content);
 }
 
 /** Deletes the file at a confined path (a link itself, not what it points to). */
@@ -209,20 +259,29 @@ export async function deleteConfined(target: ConfinedPath): Promise<void> {
 }
 
 /**
- * Moves the file at a confined path to another (a link itself, not what it points to), with
- * one `rename`: atomic, so the watcher and readers see the file at one path or the other.
- * The target must not exist; its parent folders are created.
+ * Moves the file at a confined path to another (a link itself, not what it points to). The
+ * target must not exist, and never is overwritten, even if it appears meanwhile: the file is
+ * linked at its new path (which fails if something is there) and then unlinked from the old
+ * one. Where hard links are not possible (some file systems), one `rename`, after a check.
+ * Its parent folders are created.
  */
 export async function renameConfined(from: ConfinedPath, to: ConfinedPath): Promise<void> {
   const source = await existingEntry(from);
   if (to.exists) throw new FileExistsError(to.relative);
-  await rename(source, await prepareNewEntry(to));
+  const destination = await prepareNewEntry(to);
+  try {
+    await link(source, destination);
+  } catch (error) {
+    if (errnoOf(error) === 'EEXIST') throw new FileExistsError(to.relative);
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK'].includes(errnoOf(error) ?? '')) throw error;
+    await rename(source, destination);
+    return;
+  }
+  await unlink(source);
 }
 
 /** Reads a file at a confined path. */
-export async function readConfined(
-  target: ConfinedPath,
-): Promise<{ path: string; content: string; modified: string }> {
+export async function readConfined(target: ConfinedPath): Promise<FileContent> {
   if (!target.exists) throw missing(target.relative);
   const handle = await open(target.real, 'r').catch((error: unknown) => {
     if (errnoOf(error) === 'ENOENT') throw missing(target.relative);
@@ -231,8 +290,13 @@ export async function readConfined(
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw new PathError('The path is a folder, not a file');
-    const content = await handle.readFile('utf8');
-    return { path: target.relative, content, modified: info.mtime.toISOString() };
+    const bytes = await handle.readFile();
+    return {
+      path: target.relative,
+      content: bytes.toString('utf8'),
+      modified: info.mtime.toISOString(),
+      version: fileVersion(bytes),
+    };
   } finally {
     await handle.close();
   }
