@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { RESTART_KEYS } from '../shared/config-api.js';
+import { OVERRIDABLE_KEYS, RESTART_KEYS, type RestartKey, type SettingsState } from '../shared/config-api.js';
 import type { ReloadResult } from '../shared/contract.js';
 import { TokenStore, type SessionToken } from './auth/tokens.js';
 import { ConfigError, loadConfig, resolveConfig, type ConfigSource } from './config/load.js';
@@ -263,11 +263,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return result;
   }
 
+  /** What host and port the server started with: config changes to them wait for a restart. */
+  let startedWith: Pick<Config, RestartKey> | undefined;
+  const settingsState = (): SettingsState => {
+    const overrides = configSource()?.overrides ?? {};
+    return {
+      pendingRestart: startedWith
+        ? RESTART_KEYS.filter((key) => state.config[key] !== startedWith![key])
+        : [],
+      overridden: OVERRIDABLE_KEYS.filter((key) => overrides[key] !== undefined),
+    };
+  };
+
   const context: RuntimeContext = {
     state: () => state,
     reload,
     reloadConfig,
     previewConfig,
+    settingsState,
     startedAt: Date.now(),
     logger,
     logs: sink,
@@ -291,6 +304,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         port,
       );
       listeningHost = host;
+      startedWith = { host, port };
     } catch (error) {
       await state.generation.pool?.close();
       await supply.close();

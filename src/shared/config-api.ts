@@ -12,6 +12,17 @@ import type { ReloadResult } from './contract.js';
 /** Config keys that take effect only when the server is started again: it listens once, at start. */
 export const RESTART_KEYS = ['host', 'port'] as const;
 export type RestartKey = (typeof RESTART_KEYS)[number];
+/** Keys a command-line flag or an `API_DEPLOY_*` variable can set, over the config file. */
+export const OVERRIDABLE_KEYS = ['host', 'port', 'apisDir'] as const;
+export type OverridableKey = (typeof OVERRIDABLE_KEYS)[number];
+
+/** What the settings answers add to the config in effect. */
+export interface SettingsState {
+  /** Restart keys whose value in effect is not the one the server started with: a restart applies it. */
+  pendingRestart: RestartKey[];
+  /** Keys set by a flag or variable: saving them writes the file, but the flag's value stays in effect. */
+  overridden: OverridableKey[];
+}
 
 export const editableLoggingSchema = z.strictObject({
   enableRequestLogging: z.boolean(),
@@ -75,7 +86,7 @@ export interface ReloadConfigResult {
 }
 
 /** `GET /api/config`. */
-export interface ConfigView {
+export interface ConfigView extends SettingsState {
   /** The config file (absolute), or null when the server runs on defaults without one. */
   path: string | null;
   config: EditableConfig;
@@ -84,7 +95,7 @@ export interface ConfigView {
 }
 
 /** `PUT /api/config`. */
-export interface ConfigUpdateResult {
+export interface ConfigUpdateResult extends SettingsState {
   /** The config in effect after the change. */
   config: EditableConfig;
   /** Keys this change changed that take effect only after a restart. */

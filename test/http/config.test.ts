@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editableConfigSchema, editableLoggingSchema } from '../../src/shared/config-api.js';
-import { validateConfig } from '../../src/server/config/load.js';
+import { loadConfig, resolveConfigSource, validateConfig } from '../../src/server/config/load.js';
 import { configSchema, loggingSchema } from '../../src/server/config/schema.js';
 import { createRuntime, type Runtime } from '../../src/server/index.js';
-import { ADMIN, BUSINESS, startServer, type TestServer } from '../helpers/server.js';
+import { ADMIN, BUSINESS, makeWorkspace, startServer, type TestServer } from '../helpers/server.js';
 
 const HELLO = `import { apiFunction } from 'api-deploy';
 export const hello = apiFunction((name: string = 'World') => 'Hello, ' + name);
@@ -66,9 +66,17 @@ describe('settings API: GET and PUT /api/config', () => {
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ success: true, endpoint: '/api/config' });
     const data = answer.json.data;
-    expect(Object.keys(data).sort()).toEqual(['config', 'path', 'restartRequired']);
+    expect(Object.keys(data).sort()).toEqual([
+      'config',
+      'overridden',
+      'path',
+      'pendingRestart',
+      'restartRequired',
+    ]);
     expect(data.path).toBe(configPath);
     expect(data.restartRequired).toEqual(['host', 'port']);
+    expect(data.pendingRestart).toEqual([]);
+    expect(data.overridden).toEqual([]);
     expect(Object.keys(data.config).sort()).toEqual([...EDITABLE_KEYS].sort());
     expect(data.config).toMatchObject({
       host: '127.0.0.1',
@@ -172,13 +180,21 @@ describe('settings API: GET and PUT /api/config', () => {
     expect(answer.json.data.config.port).toBe(8123);
     expect((await fileJson()).port).toBe(8123);
     expect((await server.get('/api/status', ADMIN_AUTH)).status).toBe(200);
+    // the restart is still to be made after other saves, and GET says so too
+    expect(answer.json.data.pendingRestart).toEqual(['port']);
+    const other = await put({ functionTimeoutMs: 20_000 });
+    expect(other.json.data).toMatchObject({ restartRequired: [], pendingRestart: ['port'] });
+    expect((await server.get('/api/config', ADMIN_AUTH)).json.data.pendingRestart).toEqual(['port']);
 
     // a public host with an admin token of one's own is fine (after a restart)
     const host = await put({ host: '0.0.0.0', port: 0 });
     expect(host.status).toBe(200);
     expect(host.json.data.restartRequired).toEqual(['host', 'port']);
+    expect(host.json.data.pendingRestart).toEqual(['host']);
     const back = await put({ host: '127.0.0.1' });
     expect(back.json.data.restartRequired).toEqual(['host']);
+    // back to what the server runs with: nothing waits for a restart any more
+    expect(back.json.data.pendingRestart).toEqual([]);
     expect(await fileJson()).toMatchObject({ host: '127.0.0.1', port: 0 });
   });
 
@@ -261,6 +277,39 @@ describe('settings API: the documented admin token stays on this machine', () =>
     const local = await server.request('PUT', '/api/config', { config: { host: 'localhost' } }, auth);
     expect(local.status).toBe(200);
     expect(local.json.data.restartRequired).toEqual(['host']);
+  });
+});
+
+describe('settings API with a flag or variable over the file', () => {
+  let runtime: Runtime;
+  let url: string;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await makeWorkspace({ 'apis/greet.ts': HELLO }, { hotReload: false, workers: 1, maxWorkers: 2 });
+    const source = resolveConfigSource(
+      { config: path.join(dir, 'api-deploy.config.json') },
+      { API_DEPLOY_PORT: '0' },
+    );
+    runtime = createRuntime({ config: loadConfig(source), source });
+    url = await runtime.start();
+  });
+  afterAll(async () => {
+    await runtime.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("names the keys held by flags; a saved port is written, and the variable's stays in effect", async () => {
+    const request = (method: string, body?: unknown) =>
+      fetch(`${url}/api/config`, {
+        method,
+        headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
+        body: body && JSON.stringify(body),
+      }).then((answer) => answer.json() as Promise<{ data: Record<string, unknown> }>);
+    expect((await request('GET')).data).toMatchObject({ overridden: ['port'], pendingRestart: [] });
+    const saved = await request('PUT', { config: { port: 8124 } });
+    expect(saved.data).toMatchObject({ overridden: ['port'], pendingRestart: [], config: { port: 0 } });
+    const file = JSON.parse(await readFile(path.join(dir, 'api-deploy.config.json'), 'utf8'));
+    expect(file.port).toBe(8124);
   });
 });
 

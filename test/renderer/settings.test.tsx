@@ -19,6 +19,10 @@ function serve(view: ConfigView = configView(), restartRequired: string[] = ['po
     const result: ConfigUpdateResult = {
       config,
       restartRequired,
+      pendingRestart: (['host', 'port'] as const).filter(
+        (key) => key in changes && restartRequired.includes(key),
+      ),
+      overridden: view.overridden,
       reload: {
         message: `Config reloaded; changed: ${Object.keys(changes).join(', ')}`,
         changed: Object.keys(changes),
@@ -83,16 +87,32 @@ describe('the settings view', () => {
     expect(saveLabel()).toBe('Save (2)');
     await user.click(saveButton());
 
-    const notice = await screen.findByRole('status');
+    const notice = await screen.findByText(/^Saved\./);
     expect(puts()).toHaveLength(1);
     expect(puts()[0]!.body).toEqual({ config: { port: 9000, logging: { logToFile: false } } });
     expect(puts()[0]!.headers.get('content-type')).toBe('application/json');
     expect(notice.textContent).toContain('Saved. Config reloaded; changed: port, logging.');
-    expect(notice.textContent).toContain('Restart the server to apply: port.');
+    expect(screen.getByRole('status', { name: 'restart needed' }).textContent).toContain(
+      'Restart the server to apply: port.',
+    );
     // The form now shows the config in effect, with nothing left to save.
     await waitFor(() => expect(saveLabel()).toBe('Save'));
     expect(port().value).toBe('9000');
     expect(input('Log to file').checked).toBe(false);
+  });
+
+  it('says a restart is still needed when the page opens after the change, and which keys a flag holds', async () => {
+    serve(configView({ pendingRestart: ['port'], overridden: ['host'] }), []);
+    renderView(test, <SettingsView />);
+    await loaded();
+    expect(screen.getByRole('status', { name: 'restart needed' }).textContent).toContain(
+      'Restart the server to apply: port.',
+    );
+    const host = input(/^Host/);
+    expect(host.closest('.setting')!.textContent).toContain('set by a flag');
+    expect(helpOf(host)).toMatch(/^Set by a command-line flag or an API_DEPLOY_ variable, which wins/);
+    expect(port().closest('.setting')!.textContent).not.toContain('set by a flag');
+    expect(helpOf(port())).toBe('Port to listen on (0: any free port).');
   });
 
   it('says nothing of a restart when none is needed', async () => {
@@ -105,6 +125,7 @@ describe('the settings view', () => {
     expect(puts()[0]!.body).toEqual({ config: { debug: true } });
     expect(notice.textContent).toBe('Saved. Config reloaded; changed: debug.');
     expect(notice.className).toContain('good');
+    expect(screen.queryByRole('status', { name: 'restart needed' })).toBeNull();
   });
 
   it('sends a list one item per line', async () => {
@@ -134,6 +155,8 @@ describe('the settings view', () => {
         {
           config: { ...editableConfig(), debug: true },
           restartRequired: [],
+          pendingRestart: [],
+          overridden: [],
           reload: { message: 'Config reloaded; changed: debug', changed: ['debug'], restartRequired: [] },
         },
         '/api/config',

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { ReloadConfigResult } from '../../shared/config-api.js';
+import type { ReloadConfigResult, SettingsState } from '../../shared/config-api.js';
 import type { LoadError, ReloadResult } from '../../shared/contract.js';
 import type { FailedAttempts } from '../auth/attempts.js';
 import type { Metrics } from './metrics.js';
@@ -44,6 +44,8 @@ export interface RuntimeContext {
    * (details naming the key) otherwise; changes nothing.
    */
   previewConfig(raw: Record<string, unknown>): Config;
+  /** A restart still to be made for a config change, and the keys flags and variables hold. */
+  settingsState(): SettingsState;
   readonly startedAt: number;
   readonly logger: Logger;
   /** Where logs go; its ring buffer answers the admin API's log queries. */

@@ -38,6 +38,7 @@ export function settingsRouter(runtime: RuntimeContext): Router {
         path: config.configPath ?? null,
         config: editableConfig(config),
         restartRequired: [...RESTART_KEYS],
+        ...runtime.settingsState(),
       };
     }),
   );
@@ -67,6 +68,7 @@ export function settingsRouter(runtime: RuntimeContext): Router {
         return {
           config: editableConfig(runtime.state().config),
           restartRequired: reload.restartRequired,
+          ...runtime.settingsState(),
           reload,
         };
       },

@@ -170,6 +170,8 @@ export function configView(overrides: Partial<ConfigView> = {}): ConfigView {
     path: '/srv/app/api-deploy.config.json',
     config: editableConfig(),
     restartRequired: ['host', 'port'],
+    pendingRestart: [],
+    overridden: [],
     ...overrides,
   };
 }

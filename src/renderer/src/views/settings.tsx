@@ -25,7 +25,16 @@ export function SettingsView() {
     mutationFn: (changes: Record<string, unknown>) =>
       adminRequest<ConfigUpdateResult>(session, 'PUT', '/api/config', { body: { config: changes } }),
     onSuccess: (result) => {
-      client.setQueryData<ConfigView>(keys.config, (view) => view && { ...view, config: result.config });
+      client.setQueryData<ConfigView>(
+        keys.config,
+        (view) =>
+          view && {
+            ...view,
+            config: result.config,
+            pendingRestart: result.pendingRestart,
+            overridden: result.overridden,
+          },
+      );
       void client.invalidateQueries({ queryKey: keys.status });
     },
   });
@@ -42,6 +51,7 @@ export function SettingsView() {
   const problemCount = Object.keys(problems).length;
   const changedCount = pending ? Object.keys(flatten(pending.changes)).length : 0;
   const serverProblems = fieldProblems(save.error);
+  const overridden = new Set<string>(config.data?.overridden);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -92,14 +102,16 @@ export function SettingsView() {
 
       <div aria-live="polite">
         {save.data && (
-          <div className={`notice ${save.data.restartRequired.length ? '' : 'good'}`} role="status">
+          <div className="notice good" role="status">
             Saved. {save.data.reload.message}.
-            {save.data.restartRequired.length > 0 && (
-              <strong className="warn-text">
-                {' '}
-                Restart the server to apply: {save.data.restartRequired.join(', ')}.
-              </strong>
-            )}
+          </div>
+        )}
+        {config.data && config.data.pendingRestart.length > 0 && (
+          <div className="notice" role="status" aria-label="restart needed">
+            <strong className="warn-text">
+              Restart the server to apply: {config.data.pendingRestart.join(', ')}.
+            </strong>{' '}
+            It still runs with the value it started with.
           </div>
         )}
         <ErrorNotice error={save.error} title="Not saved" />
@@ -115,6 +127,7 @@ export function SettingsView() {
               <SettingInput
                 key={field.key}
                 field={field}
+                overridden={overridden.has(field.key)}
                 value={values[field.key]!}
                 problem={problems[field.key] ?? serverProblems[field.key]}
                 onChange={(value) => {
@@ -130,15 +143,21 @@ export function SettingsView() {
   );
 }
 
+/** The help of a key a flag or variable holds: what saving it does, and does not, do. */
+const OVERRIDDEN_HELP =
+  'Set by a command-line flag or an API_DEPLOY_ variable, which wins: a value saved here goes to the config file, used when the server starts without it.';
+
 function SettingInput({
   field,
   value,
   problem,
+  overridden,
   onChange,
 }: {
   field: SettingField;
   value: string | boolean;
   problem?: string;
+  overridden: boolean;
   onChange: (value: string | boolean) => void;
 }) {
   const id = `setting-${field.key}`;
@@ -170,6 +189,7 @@ function SettingInput({
     <div className="setting">
       <label htmlFor={id}>
         {field.label} {field.restart && <span className="badge warn">restart</span>}
+        {overridden && <span className="badge">set by a flag</span>}
       </label>
       {field.kind === 'list' ? (
         <textarea {...common} rows={3} onChange={(event) => onChange(event.target.value)} />
@@ -181,7 +201,7 @@ function SettingInput({
         />
       )}
       <span id={help} className={problem ? 'error-text small' : 'muted small'}>
-        {problem ?? field.help}
+        {problem ?? (overridden ? OVERRIDDEN_HELP : field.help)}
       </span>
     </div>
   );
