@@ -303,7 +303,7 @@ describe('settings API with a flag or variable over the file', () => {
       fetch(`${url}/api/config`, {
         method,
         headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
-        body: body && JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
       }).then((answer) => answer.json() as Promise<{ data: Record<string, unknown> }>);
     expect((await request('GET')).data).toMatchObject({ overridden: ['port'], pendingRestart: [] });
     const saved = await request('PUT', { config: { port: 8124 } });
