@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN } from '../helpers/server.js';
 import { logIn, openPanel, type PanelSession } from './harness.js';
@@ -135,6 +135,28 @@ describe('control panel in a browser', () => {
     });
     expect(((await answer.json()) as { data: { message: string } }).data.message).toBe('Howdy, Ada!');
     expect(await readFile(`${session.dir}/apis/template.ts`, 'utf8')).toContain('`Howdy, ${name}!`');
+  });
+
+  it('keeps unsaved text when the open file changes on disk, and overwrites it only when asked', async () => {
+    const { page } = session;
+    const onDisk = `${session.dir}/apis/template.ts`;
+    const code = page.getByTestId('code-editor').locator('.view-lines');
+    await code.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('// kept from the panel\n');
+    await page.getByRole('status', { name: 'unsaved changes' }).waitFor();
+
+    // another editor saves the file meanwhile
+    const elsewhere = `${await readFile(onDisk, 'utf8')}// saved elsewhere\n`;
+    await writeFile(onDisk, elsewhere);
+    const conflict = page.getByRole('alert').filter({ hasText: 'changed on disk since it was opened' });
+    await conflict.waitFor({ timeout: 10_000 });
+    expect(await readFile(onDisk, 'utf8')).toBe(elsewhere);
+
+    await conflict.getByRole('button', { name: 'Overwrite with mine' }).click();
+    await expect.poll(() => conflict.count()).toBe(0);
+    await expect.poll(() => readFile(onDisk, 'utf8')).toContain('// kept from the panel');
+    expect(await readFile(onDisk, 'utf8')).not.toContain('// saved elsewhere');
   });
 
   it('follows the system dark theme', async () => {

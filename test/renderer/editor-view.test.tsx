@@ -2,155 +2,34 @@
 /**
  * The editor view over a fake API, with Monaco (which cannot run in jsdom) replaced: the
  * @monaco-editor/react component by a textarea, and the bundled Monaco (editor/monaco.ts) by a
- * fake that keeps models and markers, so what the view asks of Monaco is checked.
+ * fake that keeps models and markers, so what the view asks of Monaco is checked
+ * (helpers/fake-monaco.tsx).
  */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { useEffect, useRef, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { Route, Router } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import type { Diagnostic, FileEntry, ReloadResult } from '../../src/shared/admin-api.js';
 import { keys, SessionContext } from '../../src/renderer/src/api/hooks.js';
 import { EditorView } from '../../src/renderer/src/views/editor.js';
+import { fake } from './helpers/fake-monaco.js';
 import { registry } from './helpers/fixtures.js';
 import { makeUser, SESSION, setupPanelTest, testQueryClient } from './helpers/render.js';
 
-interface FakeModel {
-  uri: { path: string; toString: () => string };
-  language: string;
-  value: string;
-  getValue: () => string;
-  setValue: (value: string) => void;
-  dispose: () => void;
-  /** The fake editor showing the model re-renders on a change. */
-  listener?: (value: string) => void;
-}
-
-const fake = vi.hoisted(() => {
-  const models = new Map<string, FakeModel>();
-  const markers = new Map<string, unknown[]>();
-  const markerListeners = new Set<(uris: { toString: () => string }[]) => void>();
-  let typescriptMarkers: unknown[] = [];
-  const Uri = {
-    parse: (text: string) => ({ path: new URL(text).pathname, toString: () => text }),
-  };
-  const createModel = (value: string, language: string, uri: { path: string; toString: () => string }) => {
-    const model: FakeModel = {
-      uri,
-      language,
-      value,
-      getValue: () => model.value,
-      setValue: (next: string) => {
-        model.value = next;
-        model.listener?.(next);
-      },
-      dispose: () => {
-        models.delete(uri.toString());
-      },
-    };
-    models.set(uri.toString(), model);
-    return model;
-  };
-  const monaco = {
-    Uri,
-    editor: {
-      getModel: (uri: { toString: () => string }) => models.get(uri.toString()) ?? null,
-      getModels: () => [...models.values()],
-      createModel,
-      setModelMarkers: (model: FakeModel, owner: string, list: unknown[]) => {
-        markers.set(`${model.uri.toString()} ${owner}`, list);
-      },
-      getModelMarkers: ({ resource }: { resource: { toString: () => string } }) =>
-        resource.toString() === 'file:///apis/template.ts' ? typescriptMarkers : [],
-      onDidChangeMarkers: (listener: (uris: { toString: () => string }[]) => void) => {
-        markerListeners.add(listener);
-        return { dispose: () => markerListeners.delete(listener) };
-      },
-    },
-  };
-  const editor = {
-    setPosition: vi.fn(),
-    revealPositionInCenterIfOutsideViewport: vi.fn(),
-    focus: vi.fn(),
-    onDidChangeModel: () => ({ dispose: () => {} }),
-  };
-  return {
-    monaco,
-    editor,
-    models,
-    markers,
-    /** TypeScript reports new markers for template.ts. */
-    setTypescriptMarkers(list: unknown[]) {
-      typescriptMarkers = list;
-      for (const listener of markerListeners) listener([Uri.parse('file:///apis/template.ts')]);
-    },
-    reset() {
-      models.clear();
-      markers.clear();
-      markerListeners.clear();
-      typescriptMarkers = [];
-      editor.setPosition.mockClear();
-      editor.focus.mockClear();
-    },
-  };
-});
-
-vi.mock('../../src/renderer/src/editor/monaco.js', () => ({
-  monaco: fake.monaco,
-  typingsReady: Promise.resolve(),
-}));
-
-vi.mock('@monaco-editor/react', () => ({
-  loader: { config: vi.fn() },
-  default: function FakeEditor(props: {
-    path: string;
-    defaultValue: string;
-    language: string;
-    theme: string;
-    options: { readOnly?: boolean; minimap?: { enabled: boolean } };
-    onChange: (value: string | undefined) => void;
-    onMount: (editor: unknown, monaco: unknown) => void;
-  }) {
-    // As the real one: a model per path, created with the default value or reused, showing its text.
-    const uri = fake.monaco.Uri.parse(props.path);
-    const model =
-      fake.monaco.editor.getModel(uri) ??
-      fake.monaco.editor.createModel(props.defaultValue, props.language, uri);
-    const [, setText] = useState(model.getValue());
-    useEffect(() => {
-      model.listener = setText;
-      return () => {
-        model.listener = undefined;
-      };
-    }, [model]);
-    const mounted = useRef(false);
-    useEffect(() => {
-      if (mounted.current) return;
-      mounted.current = true;
-      props.onMount(fake.editor, fake.monaco);
-    });
-    return (
-      <textarea
-        aria-label="Code"
-        data-path={props.path}
-        data-theme={props.theme}
-        data-minimap={String(props.options.minimap?.enabled)}
-        readOnly={props.options.readOnly}
-        value={model.getValue()}
-        onChange={(event) => {
-          model.setValue(event.target.value);
-          props.onChange(event.target.value);
-        }}
-      />
-    );
-  },
-}));
+vi.mock('../../src/renderer/src/editor/monaco.js', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoModule),
+);
+vi.mock('@monaco-editor/react', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoReactModule),
+);
 
 const test = setupPanelTest();
 
 const TEMPLATE = `import { apiFunction } from 'api-deploy';\nexport const hi = apiFunction(() => 'hi');\n`;
 const MODIFIED = '2025-01-01T00:00:00.000Z';
+/** The version GET answers for template.ts. */
+const LOADED = 'v-template-1';
 const file = (path: string, module?: string): FileEntry => ({
   path,
   type: 'file',
@@ -181,11 +60,13 @@ function serve({ diagnostics = [] as Diagnostic[] } = {}) {
     path: 'template.ts',
     content: TEMPLATE,
     modified: MODIFIED,
+    version: LOADED,
   });
   test.api.ok('GET', '/api/files/_money.ts', {
     path: '_money.ts',
     content: 'export const round = (n: number) => Math.round(n);\n',
     modified: MODIFIED,
+    version: 'v-money-1',
   });
   test.api.ok('POST', '/api/files/check', { diagnostics });
 }
@@ -251,9 +132,11 @@ describe('the editor view', () => {
 
   it('marks unsaved changes, saves with Ctrl+S, shows the reload and refreshes the registry', async () => {
     serve();
+    let saves = 0;
     test.api.ok('PUT', '/api/files/template.ts', (call: { body: { content: string } }) => ({
       path: 'template.ts',
       saved: true,
+      version: `v-saved-${++saves}`,
       reload: reload({
         failed: [{ module: 'other', file: 'other.ts', line: 2, column: 1, message: 'Boom' }],
       }),
@@ -266,8 +149,10 @@ describe('the editor view', () => {
 
     await user.keyboard('{Control>}s{/Control}');
     await waitFor(() => expect(test.api.callsTo('PUT', '/api/files/template.ts')).toHaveLength(1));
+    // Saved over the version it was loaded as: the server refuses it if the file changed meanwhile.
     expect(test.api.callsTo('PUT', '/api/files/template.ts')[0]!.body).toEqual({
       content: `${TEMPLATE}// more`,
+      baseVersion: LOADED,
     });
     const notice = await screen.findByText('Saved template.ts');
     expect(notice.closest('.notice')?.textContent).toContain('Loaded 3 module(s) with 4 endpoint(s)');
@@ -276,10 +161,14 @@ describe('the editor view', () => {
     await waitFor(() => expect(dirtyMarker()).toBeNull());
     expect(invalidated()).toEqual(expect.arrayContaining([keys.registry, keys.status, keys.files]));
 
-    // Cmd+S too.
+    // Cmd+S too, over the version the first save wrote.
     await typeInto(user, '!');
     await user.keyboard('{Meta>}s{/Meta}');
     await waitFor(() => expect(test.api.callsTo('PUT', '/api/files/template.ts')).toHaveLength(2));
+    expect(test.api.callsTo('PUT', '/api/files/template.ts')[1]!.body).toEqual({
+      content: `${TEMPLATE}// more!`,
+      baseVersion: 'v-saved-1',
+    });
   });
 
   it('shows an error of the save with its code, and keeps the changes', async () => {
@@ -394,8 +283,18 @@ describe('the editor view', () => {
 
   it('creates a new module from the template, after checking its name, and opens it', async () => {
     serve();
-    test.api.ok('PUT', '/api/files/shop.ts', { path: 'shop.ts', saved: true, reload: reload() });
-    test.api.ok('GET', '/api/files/shop.ts', { path: 'shop.ts', content: 'created', modified: MODIFIED });
+    test.api.ok('PUT', '/api/files/shop.ts', {
+      path: 'shop.ts',
+      saved: true,
+      version: 'v-shop-1',
+      reload: reload(),
+    });
+    test.api.ok('GET', '/api/files/shop.ts', {
+      path: 'shop.ts',
+      content: 'created',
+      modified: MODIFIED,
+      version: 'v-shop-1',
+    });
     const { user } = renderEditor();
     await code();
     await user.click(screen.getByRole('button', { name: /New file/ }));
@@ -415,12 +314,42 @@ describe('the editor view', () => {
 
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
     await waitFor(() => expect(window.location.hash).toBe('#/editor/shop.ts'));
-    const created = test.api.callsTo('PUT', '/api/files/shop.ts')[0]!.body as { content: string };
+    const created = test.api.callsTo('PUT', '/api/files/shop.ts')[0]!.body as {
+      content: string;
+      baseVersion: unknown;
+    };
+    // A new file only: never written over one that appeared meanwhile.
+    expect(created.baseVersion).toBeNull();
     expect(created.content).toContain("from 'api-deploy'");
     expect(created.content).toContain('z.object');
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(await screen.findByText('Created shop.ts')).toBeTruthy();
     expect((await code()).value).toBe('created');
+  });
+
+  it('does not create a file over one that appeared since the tree was listed', async () => {
+    serve();
+    test.api.fail(
+      'PUT',
+      '/api/files/shop.ts',
+      409,
+      'FILE_EXISTS',
+      'There is already a file "shop.ts" in the APIs folder',
+    );
+    const { user } = renderEditor();
+    await code();
+    await user.click(screen.getByRole('button', { name: /New file/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'New file' });
+    await user.type(within(dialog).getByRole('textbox', { name: /File name/ }), 'shop');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert.textContent).toContain('There is already a file "shop.ts" in the APIs folder');
+    expect(alert.textContent).toContain('FILE_EXISTS');
+    expect(
+      (test.api.callsTo('PUT', '/api/files/shop.ts')[0]!.body as { baseVersion: unknown }).baseVersion,
+    ).toBe(null);
+    expect(window.location.hash).toBe('#/editor/template.ts');
   });
 
   it('asks before leaving unsaved changes, by a link or another route, and warns before unload', async () => {
@@ -475,7 +404,12 @@ describe('the editor view', () => {
 
   it('saves and then leaves when asked to', async () => {
     serve();
-    test.api.ok('PUT', '/api/files/template.ts', { path: 'template.ts', saved: true, reload: reload() });
+    test.api.ok('PUT', '/api/files/template.ts', {
+      path: 'template.ts',
+      saved: true,
+      version: 'v-saved-1',
+      reload: reload(),
+    });
     const { user } = renderEditor();
     await typeInto(user, 'draft');
     await user.click(screen.getByRole('link', { name: /_money\.ts/ }));
@@ -484,6 +418,7 @@ describe('the editor view', () => {
     await waitFor(() => expect(window.location.hash).toBe('#/editor/_money.ts'));
     expect(test.api.callsTo('PUT', '/api/files/template.ts')[0]!.body).toEqual({
       content: `${TEMPLATE}draft`,
+      baseVersion: LOADED,
     });
     expect((await code()).value).toContain('export const round');
   });
@@ -513,7 +448,12 @@ describe('the editor view', () => {
 
   it('renames the open file, showing a conflict, saving unsaved changes first', async () => {
     serve();
-    test.api.ok('PUT', '/api/files/template.ts', { path: 'template.ts', saved: true, reload: reload() });
+    test.api.ok('PUT', '/api/files/template.ts', {
+      path: 'template.ts',
+      saved: true,
+      version: 'v-saved-1',
+      reload: reload(),
+    });
     let conflict = true;
     test.api.on('POST', '/api/files/rename', (call) => {
       const { from, to } = call.body as { from: string; to: string };
@@ -537,6 +477,7 @@ describe('the editor view', () => {
       path: 'greetings.ts',
       content: 'renamed',
       modified: MODIFIED,
+      version: 'v-renamed-1',
     });
     const { user } = renderEditor();
     await typeInto(user, 'draft');
@@ -552,6 +493,7 @@ describe('the editor view', () => {
     expect(alert.textContent).toContain('FILE_EXISTS');
     expect(test.api.callsTo('PUT', '/api/files/template.ts')[0]!.body).toEqual({
       content: `${TEMPLATE}draft`,
+      baseVersion: LOADED,
     });
 
     await user.click(within(dialog).getByRole('button', { name: /rename/i }));
@@ -570,6 +512,7 @@ describe('the editor view', () => {
       path: 'template.ts',
       content: `import { round } from './_money';\n`,
       modified: MODIFIED,
+      version: 'v-template-2',
     });
     renderEditor();
     await code();

@@ -59,6 +59,42 @@ export function openStream(signal?: AbortSignal): Response {
   return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
 }
 
+/**
+ * An SSE endpoint (`/api/events`) a test sends events down with `send`; each connection stays
+ * open until its request is aborted.
+ */
+export class FakeEventStream {
+  private readonly open = new Set<ReadableStreamDefaultController<Uint8Array>>();
+
+  /** How many connections are open. */
+  get connections(): number {
+    return this.open.size;
+  }
+
+  readonly route: Route = (call) => {
+    let stream!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({ start: (controller) => void (stream = controller) });
+    this.open.add(stream);
+    const end = () => {
+      this.open.delete(stream);
+      try {
+        stream.error(new DOMException('aborted', 'AbortError'));
+      } catch {
+        // already closed
+      }
+    };
+    if (call.signal?.aborted) end();
+    else call.signal?.addEventListener('abort', end, { once: true });
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  };
+
+  /** Sends an event to every open connection. */
+  send(event: string, data: unknown): void {
+    const chunk = new TextEncoder().encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    for (const stream of this.open) stream.enqueue(chunk);
+  }
+}
+
 /** A promise settled from outside: for answers held back while a test looks at a pending state. */
 export function deferred<T>() {
   let resolve!: (value: T) => void;

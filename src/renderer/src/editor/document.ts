@@ -1,29 +1,31 @@
 /**
  * The open file of the editor: loading it, the text being edited and whether it differs from
- * the file on disk, saving it, and the server's check of the text while it is typed. Also the
- * file actions (create, rename, delete) with the caches they make stale. No Monaco here: the
- * editor component feeds `setValue` and shows `diagnostics`.
+ * the file on disk, saving it (only over the version it was edited from), following changes
+ * made on disk meanwhile (disk-changes.ts), and the server's check of the text while it is
+ * typed. Also the file actions (create, rename, delete) with the caches they make stale. No
+ * Monaco here: the editor component feeds `setValue` and shows `diagnostics`.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Diagnostic, FileContent, ReloadResult, SavedFile } from '../../../shared/admin-api.js';
 import { adminRequest } from '../api/client.js';
 import { keys, useSession } from '../api/hooks.js';
+import { conflictOf, reconcile, useDiskCheck, type DiskSynced } from './disk-changes.js';
 import { fileUrl, isWritable } from './files.js';
 
 /** How long typing pauses before the text is checked by the server. */
 export const CHECK_DELAY_MS = 400;
 
-interface LoadedState {
+/** The text (`value`, `saved`, `version`...) is in DiskSynced. */
+interface LoadedState extends DiskSynced {
   path: string | undefined;
   status: 'loading' | 'ready' | 'error';
-  /** The text in the editor. */
-  value: string;
-  /** The text on disk, as last loaded or saved. */
-  saved: string;
-  /** Counts the loads from disk (a revert is one): the editor then takes `value` as its text. */
-  revision: number;
   loadError?: unknown;
+}
+
+export interface SaveOptions {
+  /** Save even if the file changed or was deleted on disk since it was read (no `baseVersion`). */
+  force?: boolean;
 }
 
 export interface EditorDocument extends LoadedState {
@@ -31,8 +33,11 @@ export interface EditorDocument extends LoadedState {
   /** Not a file the API may write (a README, a .d.ts...): shown, not edited or checked. */
   readOnly: boolean;
   setValue: (value: string) => void;
-  /** Saves the text (PUT); answers the save and its reload, or throws the API's error. */
-  save: () => Promise<SavedFile | undefined>;
+  /**
+   * Saves the text (PUT) over the version it was edited from; answers the save and its reload,
+   * or throws the API's error. Refused because the file changed on disk, it sets `disk`.
+   */
+  save: (options?: SaveOptions) => Promise<SavedFile | undefined>;
   saving: boolean;
   /** Loads the file again from disk, dropping the changes. */
   revert: () => void;
@@ -42,7 +47,11 @@ export interface EditorDocument extends LoadedState {
   checkError?: unknown;
 }
 
-export function useEditorDocument(path: string | undefined): EditorDocument {
+/**
+ * `listed` is the file tree's modification time of the file (null: not in the tree; undefined:
+ * the tree is not loaded): when it differs from the one the file was read at, it is read again.
+ */
+export function useEditorDocument(path: string | undefined, listed?: string | null): EditorDocument {
   const session = useSession();
   const invalidate = useInvalidateAfterReload();
   const [state, setState] = useState<LoadedState>(() => loading(path));
@@ -68,7 +77,15 @@ export function useEditorDocument(path: string | undefined): EditorDocument {
     const abort = new AbortController();
     adminRequest<FileContent>(session, 'GET', fileUrl(path), { signal: abort.signal }).then(
       (file) =>
-        setState({ path, status: 'ready', value: file.content, saved: file.content, revision: ++loads }),
+        setState({
+          path,
+          status: 'ready',
+          value: file.content,
+          saved: file.content,
+          version: file.version,
+          modified: file.modified,
+          revision: ++loads,
+        }),
       (error: unknown) => {
         if (!abort.signal.aborted) setState({ ...loading(path), status: 'error', loadError: error });
       },
@@ -78,6 +95,21 @@ export function useEditorDocument(path: string | undefined): EditorDocument {
 
   const readOnly = path === undefined || !isWritable(path);
   const { status, value } = current;
+
+  const found = useCallback((checked: string, onDisk: FileContent | null) => {
+    if (savingNow.current) return;
+    const revision = ++loads;
+    setState((previous) => (previous.path === checked ? reconcile(previous, onDisk, revision) : previous));
+  }, []);
+  useDiskCheck({
+    session,
+    path,
+    ready: status === 'ready',
+    busy: saving,
+    known: current.modified,
+    listed,
+    found,
+  });
 
   useEffect(() => {
     if (path === undefined || status !== 'ready' || readOnly) return;
@@ -112,21 +144,31 @@ export function useEditorDocument(path: string | undefined): EditorDocument {
     [path],
   );
 
-  const save = useCallback(async (): Promise<SavedFile | undefined> => {
-    const { path: saving, status: loaded, value: content } = latest.current;
-    if (saving === undefined || loaded !== 'ready' || savingNow.current) return undefined;
-    savingNow.current = true;
-    setSaving(true);
-    try {
-      const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(saving), { body: { content } });
-      setState((previous) => (previous.path === saving ? { ...previous, saved: content } : previous));
-      invalidate();
-      return result;
-    } finally {
-      savingNow.current = false;
-      setSaving(false);
-    }
-  }, [session, invalidate]);
+  const save = useCallback(
+    async ({ force = false }: SaveOptions = {}): Promise<SavedFile | undefined> => {
+      const { path: saving, status: loaded, value: content, version } = latest.current;
+      if (saving === undefined || loaded !== 'ready' || savingNow.current) return undefined;
+      savingNow.current = true;
+      setSaving(true);
+      const update = (change: Partial<LoadedState>) =>
+        setState((previous) => (previous.path === saving ? { ...previous, ...change } : previous));
+      try {
+        const body = force ? { content } : { content, baseVersion: version };
+        const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(saving), { body });
+        update({ saved: content, version: result.version, disk: undefined });
+        invalidate();
+        return result;
+      } catch (error) {
+        const conflict = conflictOf(error);
+        if (conflict) update({ disk: conflict });
+        throw error;
+      } finally {
+        savingNow.current = false;
+        setSaving(false);
+      }
+    },
+    [session, invalidate],
+  );
 
   const revert = useCallback(() => setGeneration((count) => count + 1), []);
 
@@ -172,7 +214,10 @@ export function useFileActions() {
   return {
     create: useCallback(
       async (path: string, content: string) => {
-        const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(path), { body: { content } });
+        // A new file only: never over one that exists (409 FILE_EXISTS, shown by the dialog).
+        const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(path), {
+          body: { content, baseVersion: null },
+        });
         invalidate();
         return result;
       },

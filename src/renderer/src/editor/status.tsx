@@ -78,3 +78,56 @@ export function NoticeView({ notice, onClose }: { notice: Notice; onClose: () =>
     </div>
   );
 }
+
+/**
+ * The file changed (or was deleted) on disk since it was opened, and the editor's text was
+ * kept: load the file on disk (dropping the text) or write the text over it (recreating it).
+ */
+export function DiskConflictNotice({
+  file,
+  deleted,
+  busy,
+  canWrite,
+  onLoad,
+  onOverwrite,
+}: {
+  file: string;
+  deleted: boolean;
+  busy: boolean;
+  canWrite: boolean;
+  onLoad: () => void;
+  onOverwrite: () => void;
+}) {
+  return (
+    <div className="notice bad editor-notice" role="alert">
+      <div className="stack">
+        <div>
+          <strong>
+            {file} {deleted ? 'was deleted' : 'changed on disk'} since it was opened.
+          </strong>{' '}
+          The text in the editor is kept: nothing is lost until you choose.
+        </div>
+        <div className="row">
+          {!deleted && (
+            <button type="button" onClick={onLoad} disabled={busy} title="Your changes are dropped">
+              Load the version on disk
+            </button>
+          )}
+          {canWrite && (
+            <button
+              type="button"
+              className="danger"
+              onClick={onOverwrite}
+              disabled={busy}
+              title={
+                deleted ? 'Saves the text, creating the file again' : 'Saves the text over the file on disk'
+              }
+            >
+              Overwrite with mine
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -9,7 +9,8 @@ import { ErrorNotice } from '../components/feedback.js';
 import { CodeEditor, type CodeEditorHandle } from '../editor/code-editor.js';
 import { problemsOf, type Problem, type ReportedMarker } from '../editor/diagnostics.js';
 import { FileNameDialog, LeaveDialog } from '../editor/dialogs.js';
-import { useEditorDocument, useFileActions } from '../editor/document.js';
+import { conflictOf } from '../editor/disk-changes.js';
+import { useEditorDocument, useFileActions, type SaveOptions } from '../editor/document.js';
 import { FileTree } from '../editor/file-tree.js';
 import {
   checkFileName,
@@ -22,7 +23,7 @@ import {
 } from '../editor/files.js';
 import { useLeaveGuard } from '../editor/guard.js';
 import { ProblemsPanel } from '../editor/problems.js';
-import { FileRole, NoticeView, type Notice } from '../editor/status.js';
+import { DiskConflictNotice, FileRole, NoticeView, type Notice } from '../editor/status.js';
 import { newFileText } from '../editor/template.js';
 import '../editor/editor.css';
 
@@ -37,7 +38,11 @@ export function EditorView({ file }: { file?: string }) {
   const session = useSession();
   const files = useFiles();
   const registry = useRegistry();
-  const doc = useEditorDocument(file);
+  const entries = useMemo(() => files.data ?? [], [files.data]);
+  const modified = useMemo(() => fileTimes(entries), [entries]);
+  const paths = useMemo(() => new Set(modified.keys()), [modified]);
+  // The tree's time of the open file: when it changes (the tree follows the runtime's reloads), the file is read again.
+  const doc = useEditorDocument(file, file && files.data ? (modified.get(file) ?? null) : undefined);
   const actions = useFileActions();
   const [, navigate] = useLocation();
   const [notice, setNotice] = useState<Notice>();
@@ -48,25 +53,27 @@ export function EditorView({ file }: { file?: string }) {
   const editor = useRef<CodeEditorHandle>(undefined);
   const { leave } = useLeaveGuard(doc.dirty, (proceed) => setLeaving({ proceed }));
 
-  const entries = useMemo(() => files.data ?? [], [files.data]);
-  const modified = useMemo(() => fileTimes(entries), [entries]);
-  const paths = useMemo(() => new Set(modified.keys()), [modified]);
-
   useEffect(() => {
     setTypescriptMarkers([]);
     setHelperError(undefined);
   }, [file]);
 
-  const save = useCallback(async () => {
-    if (!file || doc.readOnly) return;
-    try {
-      const result = await doc.save();
-      if (result)
-        setNotice({ kind: 'reload', title: `Saved ${result.path}`, reload: result.reload, on: file });
-    } catch (error) {
-      setNotice({ kind: 'error', title: `${file} is not saved`, error, on: file });
-    }
-  }, [file, doc]);
+  const save = useCallback(
+    async (options?: SaveOptions) => {
+      if (!file || doc.readOnly) return;
+      try {
+        const result = await doc.save(options);
+        if (result)
+          setNotice({ kind: 'reload', title: `Saved ${result.path}`, reload: result.reload, on: file });
+      } catch (error) {
+        // Refused because the file changed on disk: the document's conflict notice says so.
+        setNotice(
+          conflictOf(error) ? undefined : { kind: 'error', title: `${file} is not saved`, error, on: file },
+        );
+      }
+    },
+    [file, doc],
+  );
 
   // Ctrl+S / Cmd+S saves, wherever the focus is in the view (and the browser's own "save page" is kept away).
   const saveRef = useRef(save);
@@ -157,6 +164,11 @@ export function EditorView({ file }: { file?: string }) {
                     failed={Boolean(unavailable || registryModule?.lastLoadError)}
                     readOnly={doc.readOnly}
                   />
+                  {doc.disk?.kind === 'reloaded' && !doc.dirty && (
+                    <span className="muted small" role="status">
+                      Reloaded: the file changed on disk
+                    </span>
+                  )}
                 </div>
                 <div className="actions">
                   <button
@@ -194,6 +206,16 @@ export function EditorView({ file }: { file?: string }) {
                 </div>
               </header>
 
+              {doc.disk?.kind === 'conflict' && (
+                <DiskConflictNotice
+                  file={file}
+                  deleted={doc.disk.deleted}
+                  busy={doc.saving}
+                  canWrite={!doc.readOnly}
+                  onLoad={doc.revert}
+                  onOverwrite={() => void save({ force: true })}
+                />
+              )}
               {shownNotice && <NoticeView notice={shownNotice} onClose={() => setNotice(undefined)} />}
               {doc.status === 'error' && (
                 <ErrorNotice error={doc.loadError} title={`${file} cannot be opened`} />
