@@ -155,6 +155,19 @@ describe('the editor and changes on disk', () => {
     expect(conflict()).toBeNull();
   });
 
+  it('saves the text just typed, even when Ctrl+S comes before the view has rendered it', async () => {
+    const { events, disk } = serve();
+    await renderEditor(events);
+    const area = await code();
+    // As with Monaco: its change, then the key at once, React not rendering in between.
+    area.dispatchEvent(new CustomEvent('monaco-change', { detail: `${TEMPLATE}// fast` }));
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 's', ctrlKey: true, bubbles: true }));
+    await waitFor(() => expect(puts()).toHaveLength(1));
+    expect(puts()[0]).toEqual({ content: `${TEMPLATE}// fast`, baseVersion: versionOf(TEMPLATE) });
+    await waitFor(() => expect(disk.content).toBe(`${TEMPLATE}// fast`));
+    await waitFor(() => expect(dirtyMarker()).toBeNull());
+  });
+
   it('keeps the text when a save is refused because the file changed, and overwrites it when asked', async () => {
     const { events, write, disk } = serve();
     const { user } = await renderEditor(events);

@@ -115,8 +115,26 @@ export function FakeEditor(props: {
     mounted.current = true;
     props.onMount(fake.editor, fake.monaco);
   });
+  // Monaco reports a change from its own listener, outside React's events (React renders it
+  // later, not before the next event): a test dispatches `monaco-change` with the new text.
+  const area = useRef<HTMLTextAreaElement>(null);
+  const onChange = useRef(props.onChange);
+  useEffect(() => {
+    onChange.current = props.onChange;
+  });
+  useEffect(() => {
+    const element = area.current!;
+    const changed = (event: Event) => {
+      const value = (event as CustomEvent<string>).detail;
+      model.setValue(value);
+      onChange.current(value);
+    };
+    element.addEventListener('monaco-change', changed);
+    return () => element.removeEventListener('monaco-change', changed);
+  }, [model]);
   return (
     <textarea
+      ref={area}
       aria-label="Code"
       data-path={props.path}
       data-theme={props.theme}

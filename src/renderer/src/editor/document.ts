@@ -139,8 +139,12 @@ export function useEditorDocument(path: string | undefined, listed?: string | nu
   }, [session, path, status, value, readOnly]);
 
   const setValue = useCallback(
-    (next: string) =>
-      setState((previous) => (previous.path === path ? { ...previous, value: next } : previous)),
+    (next: string) => {
+      // Also at once for `save`: Ctrl+S right after a keystroke comes before React has rendered
+      // the text typed, and would save the text before it.
+      if (latest.current.path === path) latest.current = { ...latest.current, value: next };
+      setState((previous) => (previous.path === path ? { ...previous, value: next } : previous));
+    },
     [path],
   );
 
