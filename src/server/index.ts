@@ -266,11 +266,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   /** What host and port the server started with: config changes to them wait for a restart. */
   let startedWith: Pick<Config, RestartKey> | undefined;
   const settingsState = (): SettingsState => {
+    const started = startedWith;
     const overrides = configSource()?.overrides ?? {};
     return {
-      pendingRestart: startedWith
-        ? RESTART_KEYS.filter((key) => state.config[key] !== startedWith![key])
-        : [],
+      pendingRestart: started ? RESTART_KEYS.filter((key) => state.config[key] !== started[key]) : [],
       overridden: OVERRIDABLE_KEYS.filter((key) => overrides[key] !== undefined),
     };
   };
