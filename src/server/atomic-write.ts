@@ -11,7 +11,12 @@ import path from 'node:path';
  */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   const dir = path.dirname(file);
-  const temporary = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  // The file's name, cut so the temporary name stays within a name's 255 bytes.
+  const stem = Buffer.from(path.basename(file))
+    .subarray(0, 200)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  const temporary = path.join(dir, `.${stem}.${randomBytes(6).toString('hex')}.tmp`);
   const mode = await stat(file).then(
     (info) => info.mode & 0o7777,
     () => undefined,

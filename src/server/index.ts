@@ -93,7 +93,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const sessionTokens = [...(options.sessionAdminTokens ?? [])];
   const tokens = TokenStore.fromConfig(options.config, tokenUsage, sessionTokens);
   const sink = new LogSink(options.config.logging, options.stdout, options.now);
-  sink.setSecrets(tokens.secrets);
+  sink.rememberSecrets(tokens.secrets);
   const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
   const events = new EventEmitter<RuntimeEvents>();
   const workerFile = options.workerFile ?? defaultWorkerFile();
@@ -238,7 +238,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       (key) => JSON.stringify(next[key]) !== JSON.stringify(previous[key]),
     );
     state = { ...state, config: next, tokens: TokenStore.fromConfig(next, tokenUsage, sessionTokens) };
-    sink.setSecrets(state.tokens.secrets);
+    sink.rememberSecrets(state.tokens.secrets);
     sink.configure(next.logging);
     logger.level = next.debug ? 'debug' : 'info';
     context.attempts.setLimit(next.maxFailedAuthPerMinute);

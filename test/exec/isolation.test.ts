@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadError } from '../../src/shared/contract.js';
@@ -518,4 +518,60 @@ for (;;) {}
     expectData(await ok(server, '/hang/never'), '/hang/never', 'now');
     expectData(await ok(server, '/fine/ping'), '/fine/ping', 'pong');
   });
+});
+
+describe('a hung module is remembered, not loaded again on every reload', () => {
+  let server: TestServer;
+  const LOAD_TIMEOUT_MS = 4000;
+  /** The hung module appends a line here each time its top level starts. */
+  let marks: string;
+  const hanging = (tag: string) => `import { appendFileSync } from 'node:fs';
+import { apiFunction } from 'api-deploy';
+export const never = apiFunction(() => '${tag}');
+appendFileSync(${JSON.stringify(marks)}, '${tag}\\n');
+for (;;) {}
+`;
+  const starts = async () => (await readFile(marks, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+
+  beforeAll(async () => {
+    server = await startServer({ 'apis/fine.ts': FAST }, {}, { loadTimeoutMs: LOAD_TIMEOUT_MS });
+    marks = path.join(server.dir, 'marks.txt');
+    await server.write('apis/hang.ts', hanging('first'));
+    const reload = await server.get(`/api/reload?token=${ADMIN}`);
+    expect(reload.json.data.failed).toEqual([
+      { module: 'hang', file: 'hang.ts', message: expect.stringMatching(/loading did not finish/) },
+    ]);
+  }, 30_000);
+  afterAll(() => server.stop());
+
+  it('a save of another module reloads without waiting for the hung one', async () => {
+    expect(await starts()).toEqual(['first']);
+    const saved = await server.request(
+      'PUT',
+      '/api/files/fine.ts',
+      { content: FAST.replace("'pong'", "'pong 2'") },
+      { authorization: `Bearer ${ADMIN}` },
+    );
+    expect(saved.status).toBe(200);
+    const { reload } = saved.json.data;
+    expect(reload.failed).toEqual([
+      {
+        module: 'hang',
+        file: 'hang.ts',
+        message: expect.stringMatching(/tried again when one of them changes/),
+      },
+    ]);
+    // the hung module's top level did not run again, so the reload did not wait for its limit
+    expect(await starts()).toEqual(['first']);
+    expect(reload.durationMs).toBeLessThan(LOAD_TIMEOUT_MS);
+    expectData(await ok(server, '/fine/ping'), '/fine/ping', 'pong 2');
+    expectError(await ok(server, '/hang/never'), '/hang/never', 503, 'MODULE_UNAVAILABLE');
+  });
+
+  it('is tried again once its file changes', async () => {
+    await server.write('apis/hang.ts', hanging('second'));
+    const reload = await server.get(`/api/reload?token=${ADMIN}`);
+    expect(reload.json.data.failed).toHaveLength(1);
+    expect(await starts()).toEqual(['first', 'second']);
+  }, 30_000);
 });

@@ -60,6 +60,7 @@ describe('the settings view', () => {
       'Server',
       'APIs',
       'Security',
+      'Connections',
       'Logging',
     ]);
     expect(screen.getByText('/srv/app/api-deploy.config.json')).toBeTruthy();

@@ -64,6 +64,12 @@ export const SETTING_GROUPS: SettingGroup[] = [
         help: 'Largest request body accepted.',
       },
       {
+        key: 'maxJsonDepth',
+        label: 'Deepest JSON',
+        kind: 'integer',
+        help: 'Nesting levels a request may have; the request itself is one.',
+      },
+      {
         key: 'workers',
         label: 'Workers',
         kind: 'integer',
@@ -97,6 +103,35 @@ export const SETTING_GROUPS: SettingGroup[] = [
         label: 'CORS origins',
         kind: 'list',
         help: 'Browser origins allowed to call, one per line (empty: none).',
+      },
+    ],
+  },
+  {
+    title: 'Connections',
+    fields: [
+      {
+        key: 'headersTimeoutMs',
+        label: 'Headers time limit (ms)',
+        kind: 'integer',
+        help: 'A client slower to send its headers is disconnected.',
+      },
+      {
+        key: 'requestTimeoutMs',
+        label: 'Request time limit (ms)',
+        kind: 'integer',
+        help: 'A client slower to send a whole request is disconnected.',
+      },
+      {
+        key: 'keepAliveTimeoutMs',
+        label: 'Keep-alive (ms)',
+        kind: 'integer',
+        help: 'Idle connections close after this; behind a load balancer, longer than its own.',
+      },
+      {
+        key: 'maxConnections',
+        label: 'Most connections',
+        kind: 'integer',
+        help: 'Open connections at most; more are closed at once.',
       },
     ],
   },

@@ -5,9 +5,9 @@ const WINDOW_SECONDS = 60;
 
 /**
  * Failed token attempts per client address (rate-limiter-flexible, in memory). Once an address
- * has failed `limit` times in a minute, it gets 429 TOO_MANY_ATTEMPTS with a Retry-After until the minute is
- * over, whatever token it sends. Addresses that never failed skip the limiter entirely, so the
- * check costs nothing on the hot path.
+ * has failed `limit` times in a minute, it is locked out until the minute is over: see
+ * `authenticate` for who still gets in. Addresses that never failed skip the limiter entirely,
+ * so the check costs nothing on the hot path.
  */
 export class FailedAttempts {
   private limiter: RateLimiterMemory;
@@ -24,15 +24,15 @@ export class FailedAttempts {
     this.failing.clear();
   }
 
-  /** Throws TOO_MANY_ATTEMPTS when the address is over its limit. */
-  async check(client: string | undefined): Promise<void> {
-    if (!client || !this.failing.has(client)) return;
+  /** The 429 TOO_MANY_ATTEMPTS an address over its limit gets; undefined for others. */
+  async lockout(client: string | undefined): Promise<HttpError | undefined> {
+    if (!client || !this.failing.has(client)) return undefined;
     const state = await this.limiter.get(client);
     if (!state) {
       this.failing.delete(client);
-      return;
+      return undefined;
     }
-    if (state.consumedPoints >= this.limit) throw tooMany(state.msBeforeNext);
+    return state.consumedPoints >= this.limit ? tooMany(state.msBeforeNext) : undefined;
   }
 
   /** Counts a failed attempt. */

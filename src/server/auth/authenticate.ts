@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ADMIN_TOKEN_INVALID, ADMIN_TOKEN_REQUIRED } from '../../shared/contract.js';
 import { HttpError } from '../http/errors.js';
+import type { FailedAttempts } from './attempts.js';
 import type { TokenIdentity, TokenStore } from './tokens.js';
 
 /** The token a request presents: `Authorization: Bearer`, then the given fallbacks in order. */
@@ -32,4 +33,27 @@ export function requireAdmin(tokens: TokenStore, token: unknown): TokenIdentity 
   const identity = typeof token === 'string' ? tokens.identify(token) : undefined;
   if (identity?.role !== 'admin') throw new HttpError('INVALID_ADMIN_TOKEN', ADMIN_TOKEN_INVALID);
   return identity;
+}
+
+/**
+ * The identity behind a request's token, for a business call or an admin one, with failed
+ * guesses throttled per address. An address locked out (FailedAttempts) is answered 429 for
+ * any token that could be guessed, right or wrong, so the lock gives a guesser no answer; a
+ * token beyond guessing (isUnguessable: every token this program makes) is still let in, since
+ * the lock protects nothing there. So an attacker sharing an address with the admin (a NAT, a
+ * proxy, this machine) cannot lock the admin out, unless the admin's token is a guessable one.
+ */
+export async function authenticate(
+  attempts: FailedAttempts,
+  tokens: TokenStore,
+  client: string | undefined,
+  presented: unknown,
+  need: 'business' | 'admin',
+): Promise<TokenIdentity> {
+  const lockout = await attempts.lockout(client);
+  if (lockout) {
+    const identity = typeof presented === 'string' ? tokens.identify(presented) : undefined;
+    if (!identity?.unguessable) throw lockout;
+  }
+  return need === 'admin' ? requireAdmin(tokens, presented) : requireToken(tokens, presented);
 }

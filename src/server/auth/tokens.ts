@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenInfo, TokenRole } from '../../shared/admin-api.js';
 import type { Config, TokenEntry } from '../config/schema.js';
+import { isUnguessable } from './strength.js';
 
 export type Role = TokenRole;
 
@@ -10,6 +11,8 @@ export interface TokenIdentity {
   role: Role;
   /** A name safe to log: the configured label, or a masked form of the value. */
   label: string;
+  /** Random enough that guessing it is hopeless (isUnguessable): a lockout does not apply to it. */
+  unguessable: boolean;
 }
 
 /**
@@ -69,6 +72,7 @@ export class TokenStore {
         id: digest.toString('hex').slice(0, 12),
         role,
         label: details.label ?? masked,
+        unguessable: isUnguessable(value),
         masked,
         created: details.created,
         digest,
@@ -101,7 +105,7 @@ export class TokenStore {
     }
     if (!found) return undefined;
     this.usage.set(found.id, Date.now());
-    return { id: found.id, role: found.role, label: found.label };
+    return { id: found.id, role: found.role, label: found.label, unguessable: found.unguessable };
   }
 
   list(): TokenInfo[] {

@@ -43,39 +43,54 @@ export const loggingSchema = z.strictObject({
   bufferSize: z.number().int().min(100).max(1_000_000).default(5000),
 });
 
-export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
-  host: z.string().min(1).default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(8000),
-  validTokens: z.array(tokenEntry).default([DEFAULT_BUSINESS_TOKEN]),
-  adminTokens: z.array(tokenEntry).default([DEFAULT_ADMIN_TOKEN]),
-  hotReload: z.boolean().default(true),
-  debug: z.boolean().default(true),
-  apisDir: z.string().min(1).default('apis'),
-  functionTimeoutMs: z.number().int().positive().default(30_000),
-  /** Workers kept running for API functions; by default one per CPU core. */
-  workers: z
-    .number()
-    .int()
-    .min(1)
-    .max(64)
-    .default(() => Math.max(1, availableParallelism())),
-  /** Workers at most, started when every worker is busy or blocked. */
-  maxWorkers: z
-    .number()
-    .int()
-    .min(1)
-    .max(256)
-    .default(() => Math.max(4, 2 * availableParallelism())),
-  /** Heap limit of one worker, in MB; a function that needs more fails with 500. */
-  workerMemoryMb: z.number().int().min(16).default(512),
-  maxBodyBytes: z.number().int().positive().default(1_048_576),
-  /** Failed token attempts one address may make in a minute before it gets 429. */
-  maxFailedAuthPerMinute: z.number().int().min(1).default(10),
-  /** Origins allowed to call the server from a browser (CORS); none by default. */
-  corsOrigins: z.array(z.string().min(1)).default([]),
-  logging: loggingSchema.prefault({}),
-});
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8000),
+    validTokens: z.array(tokenEntry).default([DEFAULT_BUSINESS_TOKEN]),
+    adminTokens: z.array(tokenEntry).default([DEFAULT_ADMIN_TOKEN]),
+    hotReload: z.boolean().default(true),
+    debug: z.boolean().default(true),
+    apisDir: z.string().min(1).default('apis'),
+    functionTimeoutMs: z.number().int().positive().default(30_000),
+    /** Workers kept running for API functions; by default one per CPU core. */
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(() => Math.max(1, availableParallelism())),
+    /** Workers at most, started when every worker is busy or blocked. */
+    maxWorkers: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .default(() => Math.max(4, 2 * availableParallelism())),
+    /** Heap limit of one worker, in MB; a function that needs more fails with 500. */
+    workerMemoryMb: z.number().int().min(16).default(512),
+    maxBodyBytes: z.number().int().positive().default(1_048_576),
+    /** How deep a request's JSON may nest (the request object is level 1); deeper is refused 400. */
+    maxJsonDepth: z.number().int().min(3).max(1000).default(64),
+    /** How long a client may take to send a request's headers before its connection is closed. */
+    headersTimeoutMs: z.number().int().min(1000).default(10_000),
+    /** How long a client may take to send a whole request, body included. */
+    requestTimeoutMs: z.number().int().min(1000).default(30_000),
+    /** How long an idle keep-alive connection stays open (behind a load balancer: longer than its own). */
+    keepAliveTimeoutMs: z.number().int().min(0).default(5_000),
+    /** Open connections at most; further ones are closed as they arrive. */
+    maxConnections: z.number().int().min(1).default(1000),
+    /** Failed token attempts one address may make in a minute before it gets 429. */
+    maxFailedAuthPerMinute: z.number().int().min(1).default(10),
+    /** Origins allowed to call the server from a browser (CORS); none by default. */
+    corsOrigins: z.array(z.string().min(1)).default([]),
+    logging: loggingSchema.prefault({}),
+  })
+  .refine((config) => config.headersTimeoutMs <= config.requestTimeoutMs, {
+    path: ['headersTimeoutMs'],
+    message: 'must not be longer than requestTimeoutMs (the whole request includes its headers)',
+  });
 
 export type ConfigFile = z.input<typeof configSchema>;
 export type TokenEntry = z.output<typeof tokenEntry>;

@@ -230,10 +230,16 @@ export class GenerationPool {
     }
     if (!best) return false;
     clearTimeout(best.idleTimer);
+    try {
+      best.worker.postMessage(pending.message);
+    } catch (error) {
+      // The parameters cannot be copied to a worker: the call fails, the worker stays free.
+      pending.reject(uncopyable(error));
+      return true;
+    }
     best.calls.set(pending.id, pending);
     best.exclusive = !pending.async;
     pending.worker = best;
-    best.worker.postMessage(pending.message);
     return true;
   }
 
@@ -303,6 +309,14 @@ export class GenerationPool {
     }, IDLE_MS);
     worker.idleTimer.unref();
   }
+}
+
+/** Parameters the structured clone refused (nested too deep for its stack, say). */
+function uncopyable(error: unknown): HttpError {
+  return new HttpError(
+    'INVALID_JSON',
+    `The parameters cannot be passed to the function: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 /** A worker that died under a call: out of memory, or ended some other way. */

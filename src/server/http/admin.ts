@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { presentedToken, requireAdmin } from '../auth/authenticate.js';
+import { authenticate, presentedToken } from '../auth/authenticate.js';
 import type { RuntimeContext } from './context.js';
-import { endpointOf, isPlainObject } from './request.js';
+import { clientOf, endpointOf, isPlainObject } from './request.js';
 import { setTokenLabel } from './request-log.js';
 import { sendValue } from './respond.js';
 
@@ -24,8 +24,8 @@ export function adminAction(
   { audit }: { audit?: boolean } = {},
 ) {
   return async (req: Request, res: Response): Promise<void> => {
-    await runtime.attempts.check(req.socket.remoteAddress);
-    const identity = requireAdmin(runtime.state().tokens, adminToken(req));
+    const { tokens } = runtime.state();
+    const identity = await authenticate(runtime.attempts, tokens, clientOf(req), adminToken(req), 'admin');
     setTokenLabel(res, identity.label);
     const data = await action(req, res);
     if (audit ?? req.method !== 'GET') {

@@ -78,7 +78,8 @@ function securityHeaders(
 function jsonBody(runtime: RuntimeContext) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    readJsonBody(req, runtime.state().config.maxBodyBytes).then((body) => {
+    const { maxBodyBytes, maxJsonDepth } = runtime.state().config;
+    readJsonBody(req, maxBodyBytes, maxJsonDepth).then((body) => {
       req.body = body;
       next();
     }, next);

@@ -1,26 +1,66 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors.js';
+import { jsonDepthProblem } from './json-depth.js';
 
-/** Reads a request body as text, refusing more than `limit` bytes. */
-export async function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
+/**
+ * Reads a request body as text, refusing more than `limit` bytes. It never destroys the request:
+ * a body over the limit is left unread and answered 413 with `connection: close`, so the socket
+ * ends once that answer is sent (the request's own log line and handlers still see it whole).
+ * A client that goes away mid-body rejects with 400 BAD_REQUEST, which nobody will read.
+ */
+export function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+  if (declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onAbort);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done();
+        req.resume(); // what still arrives is dropped until the answer closes the socket
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(
+        chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'),
+      );
+    };
+    const onAbort = () => {
+      done();
+      reject(new HttpError('BAD_REQUEST', 'The request ended before its body was complete', undefined, 400));
+    };
+    // 'close' before 'end': the client went away mid-body.
+    const onClose = () => {
+      if (!req.complete) onAbort();
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onAbort);
+    req.once('close', onClose);
+  });
 }
 
 /**
  * Parses a body as JSON, whatever its Content-Type (a `curl -d` without a header sends form
- * encoding). An empty body reads as `{}`.
+ * encoding). An empty body reads as `{}`. A body nested deeper than `maxDepth` is refused before
+ * it is parsed: a deep value would overflow the stack of whatever walks it next (validation,
+ * the copy to a worker), and the scan costs less than the parse.
  */
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(text: string, maxDepth: number): unknown {
   if (text.length === 0) return {};
+  const tooDeep = jsonDepthProblem(text, maxDepth);
+  if (tooDeep) throw new HttpError('INVALID_JSON', tooDeep);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -28,9 +68,16 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  return parseJsonBody(await readBodyText(req, limit));
+export async function readJsonBody(req: IncomingMessage, limit: number, maxDepth: number): Promise<unknown> {
+  return parseJsonBody(await readBodyText(req, limit), maxDepth);
 }
 
-const tooLarge = (limit: number) =>
-  new HttpError('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${limit} bytes`);
+function tooLarge(limit: number): HttpError {
+  const error = new HttpError(
+    'PAYLOAD_TOO_LARGE',
+    `The request body is larger than the limit of ${limit} bytes`,
+  );
+  // The rest of the body is not read: the connection cannot carry another request.
+  error.headers = { connection: 'close' };
+  return error;
+}

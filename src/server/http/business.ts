@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { presentedToken, requireToken } from '../auth/authenticate.js';
+import { authenticate, presentedToken } from '../auth/authenticate.js';
 import { validationError } from '../modules/validation.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from './errors.js';
-import { endpointOf, isPlainObject } from './request.js';
+import { clientOf, endpointOf, isPlainObject } from './request.js';
 import { note, setTokenLabel } from './request-log.js';
 import { sendData } from './respond.js';
 
@@ -22,15 +22,15 @@ export function businessHandler(runtime: RuntimeContext) {
     const { config, tokens, generation } = runtime.state();
     const { logging } = config;
     if (logging.enableRequestLogging && logging.logRequestBody) note(res, { body: text });
-    const request = parseJsonBody(text);
+    const request = parseJsonBody(text, config.maxJsonDepth);
     if (!isPlainObject(request)) {
       throw new HttpError(
         'INVALID_JSON',
         'The request body must be a JSON object: {"token": "...", "body": {...}}',
       );
     }
-    await runtime.attempts.check(req.socket.remoteAddress);
-    const identity = requireToken(tokens, presentedToken(req, request.token));
+    const presented = presentedToken(req, request.token);
+    const identity = await authenticate(runtime.attempts, tokens, clientOf(req), presented, 'business');
     setTokenLabel(res, identity.label);
 
     for (const key in request) {

@@ -128,5 +128,10 @@ function toHttpError(error: unknown): never {
   }
   if (error instanceof FileExistsError) throw new HttpError('FILE_EXISTS', error.message, undefined, 409);
   if (error instanceof FileChangedError) throw new HttpError('FILE_CHANGED', error.message, undefined, 409);
+  // The file system's own refusals of a path; their messages hold the absolute path, not shown.
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENAMETOOLONG') throw invalidPath('The path is too long for the file system');
+  if (code === 'EISDIR') throw invalidPath('The path is a folder, not a file');
+  if (code === 'ENOTDIR') throw invalidPath('A part of the path is a file, not a folder');
   throw error;
 }

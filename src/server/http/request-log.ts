@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RuntimeContext } from './context.js';
-import { endpointOf } from './request.js';
+import { endpointOf, keepClient } from './request.js';
 
 const INCOMING_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -40,26 +40,32 @@ export function trackRequest(
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', id);
+  const client = keepClient(req);
   const { logging } = runtime.state().config;
   if (!logging.enableRequestLogging && !business) return;
   const started = performance.now();
   res.once('finish', () => {
-    const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const endpoint = endpointOf(req);
-    if (business) runtime.metrics.record(endpoint, res.statusCode, durationMs);
-    if (!logging.enableRequestLogging) return;
-    const noted = (res as NotedResponse)[NOTES];
-    runtime.logs.request({
-      time: Date.now(),
-      requestId: id,
-      method: req.method ?? '',
-      endpoint,
-      status: res.statusCode,
-      durationMs,
-      client: req.socket.remoteAddress,
-      tokenLabel: noted?.tokenLabel,
-      body: logging.logRequestBody ? noted?.body : undefined,
-      response: logging.logResponseData ? noted?.response : undefined,
-    });
+    // An event handler: what it throws would end the process, so it is logged instead.
+    try {
+      const durationMs = Math.round((performance.now() - started) * 100) / 100;
+      const endpoint = endpointOf(req);
+      if (business) runtime.metrics.record(endpoint, res.statusCode, durationMs);
+      if (!logging.enableRequestLogging) return;
+      const noted = (res as NotedResponse)[NOTES];
+      runtime.logs.request({
+        time: Date.now(),
+        requestId: id,
+        method: req.method ?? '',
+        endpoint,
+        status: res.statusCode,
+        durationMs,
+        client,
+        tokenLabel: noted?.tokenLabel,
+        body: logging.logRequestBody ? noted?.body : undefined,
+        response: logging.logResponseData ? noted?.response : undefined,
+      });
+    } catch (error) {
+      runtime.logger.error({ kind: 'error', requestId: id, err: error }, 'logging a request failed');
+    }
   });
 }

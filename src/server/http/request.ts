@@ -12,3 +12,19 @@ export function endpointOf(req: IncomingMessage): string {
   const path = query < 0 ? url : url.slice(0, query);
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
+
+/** The client's address, read when the request arrived (see trackRequest). */
+const CLIENT = Symbol('api-deploy.client');
+type WithClient = IncomingMessage & { [CLIENT]?: string };
+
+/**
+ * Remembers the client's address while the request's socket is there: once a request has ended
+ * (a body refused, a client gone), `req.socket` may be null, and its address with it.
+ */
+export function keepClient(req: IncomingMessage): string | undefined {
+  return ((req as WithClient)[CLIENT] = req.socket?.remoteAddress);
+}
+
+/** The client's address: the one kept on arrival, else the socket's if it is still there. */
+export const clientOf = (req: IncomingMessage): string | undefined =>
+  (req as WithClient)[CLIENT] ?? req.socket?.remoteAddress;

@@ -3,7 +3,7 @@ import type { ErrorEnvelope } from '../../shared/contract.js';
 import { CallError } from '../exec/pool.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from './errors.js';
-import { endpointOf } from './request.js';
+import { clientOf, endpointOf } from './request.js';
 
 const AUTH_FAILURES = new Set([
   'MISSING_TOKEN',
@@ -48,7 +48,7 @@ export function respondError(
   const httpError = toHttpError(error, debug);
   const requestId = res.getHeader('x-request-id');
   if (error instanceof HttpError && AUTH_FAILURES.has(error.code)) {
-    const client = req.socket.remoteAddress;
+    const client = clientOf(req);
     runtime.logger.warn(
       { kind: 'auth', event: 'auth-failure', code: error.code, endpoint, client, requestId },
       error.message,
@@ -92,6 +92,15 @@ function toHttpError(error: unknown, debug: boolean): HttpError {
       status,
     );
   }
-  const message = debug && error instanceof Error ? error.message : 'Internal server error';
+  // A system error's message names files by their absolute path: only its code is shown.
+  const systemCode = (error as NodeJS.ErrnoException | undefined)?.syscall
+    ? (error as NodeJS.ErrnoException).code
+    : undefined;
+  const message =
+    debug && error instanceof Error
+      ? systemCode
+        ? `Internal server error (${systemCode})`
+        : error.message
+      : 'Internal server error';
   return new HttpError('INTERNAL_ERROR', message);
 }

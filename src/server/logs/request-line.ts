@@ -1,3 +1,5 @@
+import { redactBody } from './redact.js';
+
 /**
  * What the request log says of one answered request, as collected on the hot path: plain
  * values, nothing serialized yet (see LogSink.request).
@@ -18,8 +20,6 @@ export interface RequestRecord {
   response: string | undefined;
 }
 
-/** A `"token": "..."` pair anywhere in a JSON text. */
-const TOKEN_FIELD = /("token"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 /** Characters a JSON string cannot hold as they are (and lone surrogates, which it escapes). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -29,18 +29,14 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * same text `JSON.stringify` gives for those fields in that order. Written out field by field:
  * this is the line written for every request, and a fixed shape lets most strings be quoted
  * without JSON.stringify's scan of an object (a test compares the two on awkward values).
- * A body keeps no `"token"` value and both texts are cut to `maxText` characters.
+ * A body keeps no `"token"` value nor any of `secrets` (see redactBody), and both texts are cut
+ * to `maxText` characters.
  */
-export function requestLine(record: RequestRecord, maxText: number): string {
+export function requestLine(record: RequestRecord, maxText: number, secrets: readonly string[] = []): string {
   let line = `{"level":30,"time":${record.time},"kind":"request","requestId":${quote(record.requestId)},"method":${quote(record.method)},"endpoint":${quote(record.endpoint)},"status":${record.status},"durationMs":${record.durationMs}`;
   if (record.client !== undefined) line += `,"client":${quote(record.client)}`;
   if (record.tokenLabel !== undefined) line += `,"tokenLabel":${quote(record.tokenLabel)}`;
-  if (record.body) {
-    const body = record.body.includes('"token"')
-      ? record.body.replace(TOKEN_FIELD, '$1"[redacted]"')
-      : record.body;
-    line += `,"body":${JSON.stringify(cut(body, maxText))}`;
-  }
+  if (record.body) line += `,"body":${JSON.stringify(cut(redactBody(record.body, secrets), maxText))}`;
   if (record.response) line += `,"response":${JSON.stringify(cut(record.response, maxText))}`;
   return `${line},"msg":${quote(`${record.method} ${record.endpoint} ${record.status}`)}}\n`;
 }

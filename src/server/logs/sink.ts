@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { secretForms } from './redact.js';
 import { requestLine, type RequestRecord } from './request-line.js';
 import { LogRing } from './ring.js';
 import { RollingFile } from './rolling-file.js';
@@ -9,13 +10,17 @@ type LoggingConfig = Config['logging'];
  * Where log lines go: the ring buffer of recent entries (always), the rolling log file (when
  * `logToFile`), and standard output (the headless server). It is pino's destination. Before a
  * line goes anywhere, any token value in it is replaced: whatever a caller logged, a token
- * never reaches a log line.
+ * never reaches a log line, not even one revoked earlier in the process's life.
  */
 export class LogSink {
   readonly ring: LogRing;
   private file: RollingFile | undefined;
   private fileSettings = '';
-  private secrets: string[] = [];
+  /** Every secret value this process has known, once each. */
+  private readonly known = new Set<string>();
+  private readonly secrets: string[] = [];
+  /** Those values as a line may spell them (secretForms). */
+  private readonly forms: string[] = [];
   private maxText = 0;
 
   constructor(
@@ -50,9 +55,18 @@ export class LogSink {
       : undefined;
   }
 
-  /** The token values to scrub from every line. */
-  setSecrets(values: string[]): void {
-    this.secrets = values.filter((value) => value.length > 0);
+  /**
+   * Adds token values to scrub from every line. They are never taken off: a value revoked or
+   * deleted stays a secret for as long as the process runs (it may still be in a client's
+   * hands, or in a line yet to be written).
+   */
+  rememberSecrets(values: readonly string[]): void {
+    for (const value of values) {
+      if (value.length === 0 || this.known.has(value)) continue;
+      this.known.add(value);
+      this.secrets.push(value);
+      for (const form of secretForms(value)) if (!this.forms.includes(form)) this.forms.push(form);
+    }
   }
 
   /**
@@ -61,12 +75,12 @@ export class LogSink {
    * one, in pino's shape.
    */
   request(record: RequestRecord): void {
-    this.write(requestLine(record, this.maxText));
+    this.write(requestLine(record, this.maxText, this.secrets));
   }
 
   write(line: string): void {
-    for (const secret of this.secrets) {
-      if (line.includes(secret)) line = line.replaceAll(secret, '[redacted]');
+    for (const form of this.forms) {
+      if (line.includes(form)) line = line.replaceAll(form, '[redacted]');
     }
     this.ring.push(line);
     this.file?.write(line);

@@ -22,6 +22,20 @@ export type BuildResult = { build: ModuleBuild } | { error: LoadError };
  */
 export class BuildCache {
   private readonly builds = new Map<string, ModuleBuild>();
+  /**
+   * Builds whose loading never finished (an endless loop at their top level): not loaded again,
+   * so they cost the load time limit once, not on every reload. A change to the module or to a
+   * file it imports makes a new build, which is tried.
+   */
+  private readonly hung = new WeakSet<ModuleBuild>();
+
+  markHung(build: ModuleBuild): void {
+    this.hung.add(build);
+  }
+
+  hasHung(build: ModuleBuild): boolean {
+    return this.hung.has(build);
+  }
 
   async build(file: ModuleFile, apisDir: string): Promise<BuildResult> {
     const cached = this.builds.get(file.file);

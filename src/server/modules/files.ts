@@ -29,6 +29,10 @@ export const WRITABLE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'];
 /** Folders that are not the user's files: not listed, not readable or writable through the API. */
 const HIDDEN_DIRS = new Set(['node_modules', '.git', '.api-deploy-out']);
 
+/** The longest file or folder name file systems take (NAME_MAX), and a path below the folder. */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 1024;
+
 /** A path the API refuses (it answers 400 INVALID_PATH with this message). */
 export class PathError extends Error {
   constructor(message: string) {
@@ -99,7 +103,12 @@ export interface ConfinedPath {
  */
 export function checkSegments(segments: readonly string[]): string {
   if (segments.length === 0) throw new PathError('The path is empty');
+  const joined = segments.join('/');
+  if (Buffer.byteLength(joined) > MAX_PATH_BYTES)
+    throw new PathError(`The path is longer than ${MAX_PATH_BYTES} bytes`);
   for (const segment of segments) {
+    if (Buffer.byteLength(segment) > MAX_NAME_BYTES)
+      throw new PathError(`A file or folder name is longer than ${MAX_NAME_BYTES} bytes`);
     if (segment === '')
       throw new PathError('The path has an empty segment (a leading, double or trailing "/")');
     if (segment === '.' || segment === '..')
@@ -114,7 +123,7 @@ export function checkSegments(segments: readonly string[]): string {
       throw new PathError('The path may not contain percent-encoded characters');
     if (HIDDEN_DIRS.has(segment)) throw new PathError(`"${segment}" is not part of the API files`);
   }
-  return segments.join('/');
+  return joined;
 }
 
 /** A path as text, e.g. from a JSON body: split on `/` and checked like a URL's segments. */

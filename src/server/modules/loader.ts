@@ -38,6 +38,8 @@ export async function loadGeneration(
       entries.push({ build: result.build, fallback: previous.modules.get(result.build.module)?.build });
     }
   }
+  // A build that hung before is not loaded again: it serves its last good build, if any.
+  entries = entries.flatMap((entry) => (cache.hasHung(entry.build) ? leaveOut(entry) : [entry]));
 
   // A module that hangs while loading is left out (its last good build, if any, stays in) and
   // the pool started again: each retry removes one module, so this ends.
@@ -51,16 +53,19 @@ export async function loadGeneration(
     } catch (error) {
       if (!(error instanceof LoadHangError)) throw error;
       const hung = entries[error.moduleIndex]!;
-      const build = hung.build;
-      failures.set(build.module, {
-        module: build.module,
-        file: build.relativeFile,
-        message: `loading did not finish within ${options.pool.loadTimeoutMs} ms: is there an endless loop at the top level of the module or of a file it imports?`,
-      });
-      const remaining = entries.filter((entry) => entry !== hung);
-      entries =
-        hung.fallback && hung.fallback !== build ? [...remaining, { build: hung.fallback }] : remaining;
+      cache.markHung(hung.build);
+      entries = [...entries.filter((entry) => entry !== hung), ...leaveOut(hung)];
     }
+  }
+
+  /** A hung build's entry taken out: its failure noted, its last good build (if any) instead. */
+  function leaveOut({ build, fallback }: WorkerModule): WorkerModule[] {
+    failures.set(build.module, {
+      module: build.module,
+      file: build.relativeFile,
+      message: `loading did not finish within ${options.pool.loadTimeoutMs} ms: is there an endless loop at the top level of the module or of a file it imports? It is tried again when one of them changes`,
+    });
+    return fallback && fallback !== build && !cache.hasHung(fallback) ? [{ build: fallback }] : [];
   }
 }
 

@@ -1,0 +1,54 @@
+/**
+ * What keeps token values out of log lines: a logged request body loses every `"token"` field's
+ * value, and a whole line loses every token value the process has known (LogSink.write).
+ */
+
+/** A `"token": "..."` pair, written plainly (no escape anywhere in the text). */
+const PLAIN_TOKEN_FIELD = /("token"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+/** A string literal, and the string after it when it is an object key: `"key": "value"`. */
+const STRING_OR_PAIR = /("(?:[^"\\]|\\.)*")(?:(\s*:\s*)("(?:[^"\\]|\\.)*"))?/g;
+const REDACTED = '"[redacted]"';
+
+/**
+ * A request body as it may be logged: the value of every `"token"` key is replaced. A text with
+ * no backslash cannot spell a key or a value in escapes, and one regex does. Otherwise each
+ * string literal is read as JSON reads it, so `"\u0074oken"` is the key `token`, and a literal
+ * whose decoded text holds a known secret (written with escapes, the line-wide scrub cannot see
+ * it) is replaced too.
+ */
+export function redactBody(body: string, secrets: readonly string[]): string {
+  if (!body.includes('\\')) {
+    return body.includes('"token"') ? body.replace(PLAIN_TOKEN_FIELD, `$1${REDACTED}`) : body;
+  }
+  const scrub = (literal: string): string => {
+    if (!literal.includes('\\')) return literal;
+    const text = decode(literal);
+    return text !== undefined && secrets.some((secret) => text.includes(secret)) ? REDACTED : literal;
+  };
+  return body.replace(
+    STRING_OR_PAIR,
+    (_match, first: string, separator: string | undefined, second: string | undefined) => {
+      if (second === undefined) return scrub(first);
+      if (decode(first) === 'token') return `${first}${separator}${REDACTED}`;
+      return `${scrub(first)}${separator}${scrub(second)}`;
+    },
+  );
+}
+
+function decode(literal: string): string | undefined {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The forms a secret takes in a line: as it is, and JSON-escaped once (a field's value) and
+ * twice (inside a logged body, itself a string field), when escaping changes it.
+ */
+export function secretForms(secret: string): string[] {
+  const once = JSON.stringify(secret).slice(1, -1);
+  const twice = JSON.stringify(once).slice(1, -1);
+  return [...new Set([secret, once, twice])];
+}

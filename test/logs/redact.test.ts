@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { isUnguessable } from '../../src/server/auth/strength.js';
+import { newTokenValue } from '../../src/server/auth/tokens.js';
+import { redactBody, secretForms } from '../../src/server/logs/redact.js';
+
+const SECRET = 'adt_s3cr3t-value-0123456789';
+
+describe('redactBody', () => {
+  it('blanks a plainly written "token" field, anywhere', () => {
+    expect(redactBody('{"token":"abc","body":{"token" : "def","x":1}}', [])).toBe(
+      '{"token":"[redacted]","body":{"token" : "[redacted]","x":1}}',
+    );
+  });
+
+  it('reads keys as JSON does: an escaped "token" key is blanked too', () => {
+    expect(redactBody('{"\\u0074oken":"abc","body":{}}', [])).toBe('{"\\u0074oken":"[redacted]","body":{}}');
+    expect(redactBody('{"to\\u006ben" :"abc"}', [])).toBe('{"to\\u006ben" :"[redacted]"}');
+  });
+
+  it('blanks a literal that spells a known secret in escapes, key or value', () => {
+    const escapedValue = `{"body":{"name":"\\u0061${SECRET.slice(1)}","other":"kept \\n"}}`;
+    expect(redactBody(escapedValue, [SECRET])).toBe('{"body":{"name":"[redacted]","other":"kept \\n"}}');
+    const inKey = `{"body":{"\\u0061${SECRET.slice(1)}":1}}`;
+    expect(redactBody(inKey, [SECRET])).toBe('{"body":{"[redacted]":1}}');
+  });
+
+  it('leaves other text as it was sent, broken JSON included', () => {
+    const text = '{"a":"x\\"y", "b": [1, 2], "c": "unterminated';
+    expect(redactBody(text, [SECRET])).toBe(text);
+  });
+});
+
+describe('secretForms', () => {
+  it('gives the value as a log line may spell it: as is, escaped once and twice', () => {
+    expect(secretForms('plain')).toEqual(['plain']);
+    expect(secretForms('a"b')).toEqual(['a"b', 'a\\"b', 'a\\\\\\"b']);
+  });
+});
+
+describe('isUnguessable', () => {
+  it('holds for every token this program makes, not for words, short or patterned values', () => {
+    for (let n = 0; n < 50; n++) expect(isUnguessable(newTokenValue())).toBe(true);
+    for (const weak of [
+      'your-admin-token',
+      'test-business-token',
+      'correct-horse-battery',
+      'a'.repeat(64),
+      'abc'.repeat(20),
+      'Pa55word!',
+    ]) {
+      expect(isUnguessable(weak)).toBe(false);
+    }
+  });
+});
