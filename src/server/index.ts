@@ -11,7 +11,8 @@ import type { ReloadConfigResult, RuntimeContext, RuntimeEvents, RuntimeState } 
 import { Metrics } from './http/metrics.js';
 import { FailedAttempts } from './auth/attempts.js';
 import { HttpError } from './http/errors.js';
-import { listen, StartError, type Listening } from './http/listen.js';
+import { clientErrorHandler } from './http/client-error.js';
+import { connectionLimits, listen, StartError, type Listening } from './http/listen.js';
 import { entryValue } from './auth/tokens.js';
 import { DEFAULT_ADMIN_TOKEN } from './config/schema.js';
 import { createLogger } from './logs/logger.js';
@@ -240,6 +241,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     state = { ...state, config: next, tokens: TokenStore.fromConfig(next, tokenUsage, sessionTokens) };
     sink.rememberSecrets(state.tokens.secrets);
     sink.configure(next.logging);
+    listening?.setLimits(connectionLimits(next));
     logger.level = next.debug ? 'debug' : 'info';
     context.attempts.setLimit(next.maxFailedAuthPerMinute);
     if (changed.includes('workerMemoryMb') || changed.includes('workers'))
@@ -301,6 +303,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         createHandler(context, { panelDir: options.panelDir, extraCorsOrigins: options.extraCorsOrigins }),
         host,
         port,
+        { limits: connectionLimits(state.config), onClientError: clientErrorHandler(context) },
       );
       listeningHost = host;
       startedWith = { host, port };

@@ -87,6 +87,7 @@ export class WorkerSupply {
     const worker = new Worker(this.options.workerFile, {
       workerData: start,
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+      env: userCodeEnv(),
     });
     worker.once('exit', () => this.heartbeats.release(slot));
     return new Promise<BootedWorker>((resolve, reject) => {
@@ -106,4 +107,12 @@ export class WorkerSupply {
   private async end({ worker }: BootedWorker): Promise<void> {
     await worker.terminate();
   }
+}
+
+/**
+ * The environment API functions see: the process's, without the server's own `API_DEPLOY_*`
+ * settings (a worker's `process.env` is its own copy; changes to it stay in the worker).
+ */
+export function userCodeEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('API_DEPLOY_')));
 }

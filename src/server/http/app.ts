@@ -9,7 +9,7 @@ import { HttpError } from './errors.js';
 import { filesRouter } from './files.js';
 import { openApiRouter } from './openapi.js';
 import { PANEL_CSP, panelHandlers } from './panel.js';
-import { endpointOf } from './request.js';
+import { endpointOf, isReservedPath } from './request.js';
 import { respondError } from './respond.js';
 import { settingsRouter } from './settings.js';
 import { statusHandler } from './status.js';
@@ -38,6 +38,10 @@ export function createApp(runtime: RuntimeContext, { panelDir }: AppOptions = {}
     securityHeaders({ useDefaults: false, directives: PANEL_CSP }),
     ...panelHandlers(panelDir),
   );
+  // OPTIONS other than a CORS preflight (answered before the app, when corsOrigins allows it).
+  app.options(/.*/, (req) => {
+    throw methodNotAllowed(req, runtime);
+  });
   app.use(jsonBody(runtime));
   app.use(adminRouter(runtime));
   app.use(controlRouter(runtime));
@@ -45,13 +49,33 @@ export function createApp(runtime: RuntimeContext, { panelDir }: AppOptions = {}
   app.use(tokensRouter(runtime));
   app.use(filesRouter(runtime));
   app.use((req) => {
+    const path = endpointOf(req);
+    if (req.method !== 'POST' && runtime.state().generation.endpoint(path))
+      throw methodNotAllowed(req, runtime);
     const hint = req.method === 'POST' ? '' : ' (API endpoints answer POST)';
-    throw new HttpError('ENDPOINT_NOT_FOUND', `No endpoint ${req.method} ${endpointOf(req)}${hint}`);
+    throw new HttpError('ENDPOINT_NOT_FOUND', `No endpoint ${req.method} ${path}${hint}`);
   });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) =>
     respondError(runtime, req, res, error),
   );
   return app;
+}
+
+/**
+ * 405 for a method a path is not served with: a business endpoint answers POST only (said in
+ * `Allow`). For the runtime's own paths the methods vary by route and `Allow` is left out.
+ */
+function methodNotAllowed(req: Request, runtime: RuntimeContext): HttpError {
+  const path = endpointOf(req);
+  const business = !isReservedPath(path) && path !== '/' && runtime.state().generation.endpoint(path);
+  const error = new HttpError(
+    'METHOD_NOT_ALLOWED',
+    business
+      ? `${path} answers POST, not ${req.method}`
+      : `${req.method} is not answered here${req.method === 'OPTIONS' ? ' (only CORS preflights from the origins in corsOrigins are)' : ''}`,
+  );
+  if (business) error.headers = { allow: 'POST' };
+  return error;
 }
 
 type CspOptions = Exclude<

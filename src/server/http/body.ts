@@ -38,7 +38,7 @@ export function readBodyText(req: IncomingMessage, limit: number): Promise<strin
     };
     const onAbort = () => {
       done();
-      reject(new HttpError('BAD_REQUEST', 'The request ended before its body was complete', undefined, 400));
+      reject(new HttpError('BAD_REQUEST', 'The request ended before its body was complete'));
     };
     // 'close' before 'end': the client went away mid-body.
     const onClose = () => {

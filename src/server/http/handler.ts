@@ -1,14 +1,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import cors from 'cors';
-import { RESERVED_MODULE_NAMES } from '../modules/discover.js';
 import { createApp, type AppOptions } from './app.js';
 import { businessHandler } from './business.js';
 import type { RuntimeContext } from './context.js';
+import { isReservedPath } from './request.js';
 import { trackRequest } from './request-log.js';
 import { respondError } from './respond.js';
-
-/** Paths the runtime keeps for itself; every other POST is a business call. */
-const RESERVED = new RegExp(`^/(?:${[...RESERVED_MODULE_NAMES].join('|')})(?:[/?]|$)`);
 
 /**
  * The server's request listener. Business calls, the hot path, are handled on plain
@@ -25,7 +22,7 @@ export function createHandler(runtime: RuntimeContext, options: HandlerOptions =
   const callFunction = businessHandler(runtime);
   const allowOrigins = corsFor(runtime, options.extraCorsOrigins ?? []);
   return (req: IncomingMessage, res: ServerResponse) => {
-    const business = req.method === 'POST' && !RESERVED.test(req.url ?? '/');
+    const business = req.method === 'POST' && !isReservedPath(req.url ?? '/');
     trackRequest(runtime, req, res, business);
     allowOrigins(req, res, () => {
       if (business) callFunction(req, res).catch((error: unknown) => respondError(runtime, req, res, error));

@@ -1,5 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Config } from '../config/schema.js';
 
 /** A start-up failure with a message fit to print as one line (a port in use, say). */
 export class StartError extends Error {
@@ -13,19 +15,70 @@ export class StartError extends Error {
   }
 }
 
+/** How the server treats connections: the config's keys of that name. */
+export type ConnectionLimits = Pick<
+  Config,
+  'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections'
+>;
+
+export const connectionLimits = (config: Config): ConnectionLimits => ({
+  headersTimeoutMs: config.headersTimeoutMs,
+  requestTimeoutMs: config.requestTimeoutMs,
+  keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+  maxConnections: config.maxConnections,
+});
+
 export interface Listening {
   url: string;
   /** Stops accepting connections, lets requests in flight finish, then resolves. */
   close(): Promise<void>;
+  /** Applies changed limits (a reloaded config) to the connections from now on. */
+  setLimits(limits: ConnectionLimits): void;
   /** Requests being answered right now. */
   readonly inFlight: number;
 }
 
+export interface ListenOptions {
+  limits: ConnectionLimits;
+  /** Answers what Node's HTTP parser refused (see client-error.ts). */
+  onClientError?: (error: Error, socket: Duplex) => void;
+}
+
+/**
+ * How often Node looks for connections past their headers or request time limit: its default,
+ * 30 s, would let a slow client hold a connection up to 30 s past its limit.
+ */
+const CONNECTIONS_CHECK_MS = 1000;
+/** The timer that closes a connection on which no request arrived. */
+const SILENCE = Symbol('api-deploy.silence');
+
 /** Listens with `handler`; a port in use and the like reject with a StartError. */
-export async function listen(handler: http.RequestListener, host: string, port: number): Promise<Listening> {
-  const server = http.createServer(handler);
+export async function listen(
+  handler: http.RequestListener,
+  host: string,
+  port: number,
+  { limits, onClientError }: ListenOptions,
+): Promise<Listening> {
+  const server = http.createServer({ connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, handler);
+  const setLimits = (next: ConnectionLimits) => {
+    server.headersTimeout = next.headersTimeoutMs;
+    server.requestTimeout = next.requestTimeoutMs;
+    server.keepAliveTimeout = next.keepAliveTimeoutMs;
+    server.maxConnections = next.maxConnections;
+  };
+  setLimits(limits);
+  if (onClientError) server.on('clientError', onClientError);
+  // Node times a request's headers once its first byte is in, so a connection that never sends
+  // one would stay open for good: it gets the same time limit, counted from when it opened.
+  server.on('connection', (socket: Socket & { [SILENCE]?: NodeJS.Timeout }) => {
+    const timer = setTimeout(() => socket.destroy(), server.headersTimeout);
+    timer.unref();
+    socket[SILENCE] = timer;
+    socket.once('close', () => clearTimeout(timer));
+  });
   const inFlight = new Set<http.ServerResponse>();
-  server.on('request', (_req, res: http.ServerResponse) => {
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    clearTimeout((req.socket as { [SILENCE]?: NodeJS.Timeout })[SILENCE]);
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
   });
@@ -41,6 +94,7 @@ export async function listen(handler: http.RequestListener, host: string, port: 
     get inFlight() {
       return inFlight.size;
     },
+    setLimits,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

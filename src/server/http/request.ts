@@ -1,4 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import { RESERVED_MODULE_NAMES } from '../modules/discover.js';
+
+/** Paths the runtime keeps for itself; every other path names a business endpoint. */
+const RESERVED = new RegExp(`^/(?:${[...RESERVED_MODULE_NAMES].join('|')})(?:[/?]|$)`);
+
+export const isReservedPath = (url: string): boolean => RESERVED.test(url);
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
