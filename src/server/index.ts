@@ -5,6 +5,7 @@ import { TokenStore, type SessionToken } from './auth/tokens.js';
 import { ConfigError, loadConfig, resolveConfig, type ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { defaultWorkerFile, type PoolOptions } from './exec/pool.js';
+import { permissionArgs } from './exec/permissions.js';
 import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
 import { createHandler } from './http/handler.js';
 import type { ReloadConfigResult, RuntimeContext, RuntimeEvents, RuntimeState } from './http/context.js';
@@ -86,7 +87,9 @@ export interface Runtime {
 }
 
 /** Config keys that change how modules are loaded or run: a change reloads them. */
-const RELOAD_KEYS = ['apisDir', 'workers', 'maxWorkers', 'workerMemoryMb'] as const;
+const RELOAD_KEYS = ['apisDir', 'workers', 'maxWorkers', 'workerMemoryMb', 'restrictWorkers'] as const;
+/** Config keys that change how workers are started: a change replaces the spare workers. */
+const SUPPLY_KEYS = ['apisDir', 'workers', 'workerMemoryMb', 'restrictWorkers'] as const;
 const LOAD_TIMEOUT_MS = 10_000;
 
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -102,6 +105,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     workerFile,
     memoryMb: config.workerMemoryMb,
     spares: config.workers,
+    execArgv: config.restrictWorkers ? permissionArgs(workerFile, config.apisDir) : [],
   });
   const supply = new WorkerSupply(supplyOptions(options.config));
   const builds = new BuildCache();
@@ -244,8 +248,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     listening?.setLimits(connectionLimits(next));
     logger.level = next.debug ? 'debug' : 'info';
     context.attempts.setLimit(next.maxFailedAuthPerMinute);
-    if (changed.includes('workerMemoryMb') || changed.includes('workers'))
-      supply.reconfigure(supplyOptions(next));
+    if (SUPPLY_KEYS.some((key) => changed.includes(key))) supply.reconfigure(supplyOptions(next));
     const restartRequired = RESTART_KEYS.filter((key) => changed.includes(key));
     const result: ReloadConfigResult = {
       message:

@@ -58,6 +58,7 @@ export const editableConfigSchema = z.strictObject({
   workers: z.number().int(),
   maxWorkers: z.number().int(),
   workerMemoryMb: z.number().int(),
+  restrictWorkers: z.boolean(),
   maxFailedAuthPerMinute: z.number().int(),
   corsOrigins: z.array(z.string()),
   logging: editableLoggingSchema,

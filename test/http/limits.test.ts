@@ -239,3 +239,50 @@ describe("the workers' environment", () => {
     expectData(await ok(server, '/greet/env'), '/greet/env', { server: null, other: 'for everyone' });
   });
 });
+
+describe('restrictWorkers: API functions under Node’s permission model', () => {
+  let server: TestServer;
+  const PROBE = `import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { apiFunction } from 'api-deploy';
+import { z } from 'zod';
+const attempt = (what: () => unknown) => { try { what(); return 'allowed'; } catch (error) { return (error as { code?: string }).code ?? 'failed'; } };
+export const probe = apiFunction(() => ({
+  ownFolder: attempt(() => readFileSync(path.join(__dirname, 'data.json'), 'utf8')),
+  config: attempt(() => readFileSync(path.join(__dirname, '..', 'api-deploy.config.json'), 'utf8')),
+  write: attempt(() => writeFileSync(path.join(__dirname, 'written.txt'), 'x')),
+  exec: attempt(() => execSync('true')),
+  zod: z.string().parse('zod works'),
+}));
+`;
+  beforeAll(async () => {
+    server = await startServer(
+      { 'apis/probe.ts': PROBE, 'apis/data.json': '{"ok": true}' },
+      { ...LIGHT, restrictWorkers: true },
+    );
+  });
+  afterAll(() => server.stop());
+
+  it('reads its own folder, not the config with its tokens; writes no file, starts no process', async () => {
+    expectData(await ok(server, '/probe/probe'), '/probe/probe', {
+      ownFolder: 'allowed',
+      config: 'ERR_ACCESS_DENIED',
+      write: 'ERR_ACCESS_DENIED',
+      exec: 'ERR_ACCESS_DENIED',
+      zod: 'zod works',
+    });
+  });
+
+  it('is a setting: turned off, the same function may read the config again', async () => {
+    const saved = await server.request(
+      'PUT',
+      '/api/config',
+      { config: { restrictWorkers: false } },
+      ADMIN_AUTH,
+    );
+    expect(saved.status).toBe(200);
+    const answer = await ok(server, '/probe/probe');
+    expect(answer.json.data).toMatchObject({ config: 'allowed', write: 'allowed', exec: 'allowed' });
+  });
+});

@@ -87,6 +87,12 @@ export const SETTING_GROUPS: SettingGroup[] = [
         kind: 'integer',
         help: 'Heap limit of one worker.',
       },
+      {
+        key: 'restrictWorkers',
+        label: 'Restrict functions',
+        kind: 'boolean',
+        help: 'Functions read only the APIs folder and its packages, write no file, start no process.',
+      },
     ],
   },
   {

@@ -2,6 +2,26 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { HttpError } from '../http/errors.js';
 
 const WINDOW_SECONDS = 60;
+/** How many failing keys are kept before the ones past their window are swept. */
+const PRUNE_AT = 1000;
+
+/**
+ * What failed attempts are counted by: an IPv4 address, or an IPv6 address's /64 network. One
+ * host usually holds a whole /64 and could otherwise try from a new address each time.
+ */
+export function keyOf(address: string): string {
+  if (!address.includes(':') || address.toLowerCase().startsWith('::ffff:')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
+    .join(':')}::/64`;
+}
 
 /**
  * Failed token attempts per client address (rate-limiter-flexible, in memory). Once an address
@@ -11,7 +31,8 @@ const WINDOW_SECONDS = 60;
  */
 export class FailedAttempts {
   private limiter: RateLimiterMemory;
-  private readonly failing = new Set<string>();
+  /** Keys that failed, with when their window ends: the ones worth asking the limiter about. */
+  private readonly failing = new Map<string, number>();
 
   constructor(private limit: number) {
     this.limiter = this.create(limit);
@@ -26,10 +47,11 @@ export class FailedAttempts {
 
   /** The 429 TOO_MANY_ATTEMPTS an address over its limit gets; undefined for others. */
   async lockout(client: string | undefined): Promise<HttpError | undefined> {
-    if (!client || !this.failing.has(client)) return undefined;
-    const state = await this.limiter.get(client);
+    const key = client && keyOf(client);
+    if (!key || !this.failing.has(key)) return undefined;
+    const state = await this.limiter.get(key);
     if (!state) {
-      this.failing.delete(client);
+      this.failing.delete(key);
       return undefined;
     }
     return state.consumedPoints >= this.limit ? tooMany(state.msBeforeNext) : undefined;
@@ -38,8 +60,15 @@ export class FailedAttempts {
   /** Counts a failed attempt. */
   async fail(client: string | undefined): Promise<void> {
     if (!client) return;
-    this.failing.add(client);
-    await this.limiter.penalty(client, 1);
+    const key = keyOf(client);
+    const now = Date.now();
+    // Keys of addresses that stopped failing are dropped once their window is over, so many
+    // addresses failing once each cannot grow this without bound.
+    if (this.failing.size >= PRUNE_AT) {
+      for (const [failed, until] of this.failing) if (until <= now) this.failing.delete(failed);
+    }
+    this.failing.set(key, now + WINDOW_SECONDS * 1000);
+    await this.limiter.penalty(key, 1);
   }
 
   private create(limit: number): RateLimiterMemory {

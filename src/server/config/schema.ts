@@ -68,6 +68,11 @@ export const configSchema = z
       .min(1)
       .max(256)
       .default(() => Math.max(4, 2 * availableParallelism())),
+    /**
+     * Run API functions under Node's permission model: they read only the APIs folder and its
+     * packages, write no file, start no process (see exec/permissions.ts).
+     */
+    restrictWorkers: z.boolean().default(false),
     /** Heap limit of one worker, in MB; a function that needs more fails with 500. */
     workerMemoryMb: z.number().int().min(16).default(512),
     maxBodyBytes: z.number().int().positive().default(1_048_576),

@@ -9,6 +9,8 @@ export interface SupplyOptions {
   memoryMb: number;
   /** Booted workers kept ready, so a reload does not wait for threads to start. */
   spares: number;
+  /** Node options of the workers (the permission model's, with `restrictWorkers`). */
+  execArgv: string[];
 }
 
 export interface BootedWorker {
@@ -88,6 +90,7 @@ export class WorkerSupply {
       workerData: start,
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
       env: userCodeEnv(),
+      execArgv: this.options.execArgv,
     });
     worker.once('exit', () => this.heartbeats.release(slot));
     return new Promise<BootedWorker>((resolve, reject) => {

@@ -127,6 +127,7 @@ function editableConfig(config: Config): EditableConfig {
     workers: config.workers,
     maxWorkers: config.maxWorkers,
     workerMemoryMb: config.workerMemoryMb,
+    restrictWorkers: config.restrictWorkers,
     maxFailedAuthPerMinute: config.maxFailedAuthPerMinute,
     corsOrigins: [...config.corsOrigins],
     logging: { ...config.logging, logFilePath: asWritten(config.logging.logFilePath) },

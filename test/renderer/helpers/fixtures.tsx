@@ -147,6 +147,7 @@ export function editableConfig(): EditableConfig {
     functionTimeoutMs: 30_000,
     maxBodyBytes: 1_048_576,
     maxJsonDepth: 64,
+    restrictWorkers: false,
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
     keepAliveTimeoutMs: 5_000,
