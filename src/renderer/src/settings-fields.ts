@@ -87,12 +87,6 @@ export const SETTING_GROUPS: SettingGroup[] = [
         kind: 'integer',
         help: 'Heap limit of one worker.',
       },
-      {
-        key: 'restrictWorkers',
-        label: 'Restrict functions',
-        kind: 'boolean',
-        help: 'Functions read only the APIs folder and its packages, write no file, start no process.',
-      },
     ],
   },
   {
@@ -109,6 +103,12 @@ export const SETTING_GROUPS: SettingGroup[] = [
         label: 'CORS origins',
         kind: 'list',
         help: 'Browser origins allowed to call, one per line (empty: none).',
+      },
+      {
+        key: 'restrictWorkers',
+        label: 'Restrict functions',
+        kind: 'boolean',
+        help: 'Functions read only the APIs folder and its packages, write no file, start no process.',
       },
     ],
   },
