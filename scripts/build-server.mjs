@@ -16,7 +16,7 @@ const common = {
 await build({ ...common, entryPoints: { cli: 'src/server/cli.ts' }, packages: 'external' });
 // The worker bundles zod with it: one file to parse starts a worker about a third faster than
 // resolving zod's module graph, and spare workers are started on every reload.
-await build({ ...common, entryPoints: { worker: 'src/server/exec/worker.ts' } });
+await build({ ...common, entryPoints: { worker: 'src/server/exec/worker/worker.ts' } });
 
 // The bundles are ES modules. Node tells so from the nearest package.json; in the packaged app
 // the worker runs from app.asar.unpacked, where the project's package.json is not, so out/server

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { dialog, shell } from 'electron';
-import { updateConfigFile } from '../server/config/store.js';
 import type { StartFaults } from './runtime-host.js';
+import { updateConfigFile } from '../server/index.js';
 
 /** What the main process logs through (electron-log's main logger fits). */
 export interface Log {

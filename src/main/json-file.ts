@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { writeFileAtomic } from '../server/atomic-write.js';
+import { writeFileAtomic } from '../server/index.js';
 
 /**
  * Reads a JSON file of the app's own (window state, settings) through its schema. A missing,

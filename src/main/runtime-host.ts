@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, resolveConfigSource, type ConfigOverrides } from '../server/config/load.js';
 import { hostRuntime } from '../server/host.js';
-import { StartError, type Runtime, type SessionToken } from '../server/index.js';
+import {
+  StartError,
+  type Runtime,
+  type SessionToken,
+  ConfigError,
+  resolveConfigSource,
+  type ConfigOverrides,
+} from '../server/index.js';
 import type { Workspace } from './workspace.js';
 
 /** What to do when the runtime cannot start; the desktop answers with dialogs (faults.ts). */

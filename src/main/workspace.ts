@@ -3,11 +3,14 @@ import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import { z } from 'zod';
-import { writeFileAtomic } from '../server/atomic-write.js';
-import { newTokenValue } from '../server/auth/tokens.js';
-import { DEFAULT_CONFIG_FILE, validateConfig } from '../server/config/load.js';
-import type { ConfigFile } from '../server/config/schema.js';
 import { readJsonFile, writeJsonFile } from './json-file.js';
+import {
+  writeFileAtomic,
+  newTokenValue,
+  DEFAULT_CONFIG_FILE,
+  validateConfig,
+  type ConfigFile,
+} from '../server/index.js';
 
 /** A folder the desktop app runs the runtime on: its config file, its modules, its logs. */
 export interface Workspace {

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, resolveConfigSource } from './config/load.js';
 import { hostRuntime, servingSummary } from './host.js';
 import { StartError, type Runtime } from './index.js';
-import { VERSION } from './version.js';
+import { VERSION } from './core/version.js';
 
 const USAGE = `API Deploy ${VERSION}: plain functions in apis/ become authenticated JSON endpoints.
 

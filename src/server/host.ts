@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type ConfigSource } from './config/load.js';
 import { createRuntime, StartError, type Runtime, type RuntimeOptions } from './index.js';
-import { VERSION } from './version.js';
+import { VERSION } from './core/version.js';
 
 /**
  * What both hosts of the runtime share, the headless server (cli.ts) and the desktop app

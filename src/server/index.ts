@@ -4,30 +4,40 @@ import type { ReloadResult } from '../shared/contract.js';
 import { TokenStore, type SessionToken } from './auth/tokens.js';
 import { ConfigError, loadConfig, resolveConfig, type ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { defaultWorkerFile, type PoolOptions } from './exec/pool.js';
+import { defaultWorkerFile, GenerationPool, type PoolOptions } from './exec/pool.js';
 import { permissionArgs } from './exec/permissions.js';
 import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
 import { createHandler } from './http/handler.js';
 import type { ReloadConfigResult, RuntimeContext, RuntimeEvents, RuntimeState } from './http/context.js';
 import { Metrics } from './http/metrics.js';
 import { FailedAttempts } from './auth/attempts.js';
-import { HttpError } from './http/errors.js';
+import { HttpError } from './core/errors.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { connectionLimits, listen, StartError, type Listening } from './http/listen.js';
 import { entryValue } from './auth/tokens.js';
 import { DEFAULT_ADMIN_TOKEN } from './config/schema.js';
 import { createLogger } from './logs/logger.js';
 import { LogSink } from './logs/sink.js';
-import { BuildCache } from './modules/build.js';
-import { loadGeneration } from './modules/loader.js';
-import { Generation } from './modules/registry.js';
-import { watchModules } from './modules/watcher.js';
-import { VERSION } from './version.js';
+import { BuildCache } from './load/build.js';
+import { loadGeneration } from './load/loader.js';
+import { Generation } from './load/registry.js';
+import { watchModules } from './load/watcher.js';
+import { VERSION } from './core/version.js';
 
-export type { Config } from './config/schema.js';
+// The server's front door: what its hosts (the CLI, host.ts, the desktop app in src/main) use.
+export type { Config, ConfigFile } from './config/schema.js';
 export type { ReloadConfigResult, RuntimeEvents } from './http/context.js';
-export type { SessionToken } from './auth/tokens.js';
+export { newTokenValue, type SessionToken } from './auth/tokens.js';
 export { StartError } from './http/listen.js';
+export { writeFileAtomic } from './core/atomic-write.js';
+export { updateConfigFile } from './config/store.js';
+export {
+  ConfigError,
+  DEFAULT_CONFIG_FILE,
+  resolveConfigSource,
+  validateConfig,
+  type ConfigOverrides,
+} from './config/load.js';
 
 /** Whether a host only accepts connections from this machine. */
 function isLoopback(host: string): boolean {
@@ -133,8 +143,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const started = performance.now();
     const { config } = state;
     const previous = state.generation;
+    const pool = poolOptions(config);
     const generation = await loadGeneration(
-      { apisDir: config.apisDir, pool: poolOptions(config) },
+      {
+        apisDir: config.apisDir,
+        loadTimeoutMs: pool.loadTimeoutMs,
+        start: (modules) => GenerationPool.start(modules, pool),
+      },
       previous,
       builds,
     );

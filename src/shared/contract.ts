@@ -4,32 +4,54 @@
  * See ARCHITECTURE.md, "The HTTP contract".
  */
 
-export const ERROR_STATUS = {
-  MISSING_TOKEN: 401,
-  INVALID_TOKEN: 401,
-  MISSING_ADMIN_TOKEN: 401,
-  INVALID_ADMIN_TOKEN: 403,
-  TOO_MANY_ATTEMPTS: 429,
-  ENDPOINT_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  INVALID_JSON: 400,
-  PAYLOAD_TOO_LARGE: 413,
-  REQUEST_TIMEOUT: 408,
-  HEADERS_TOO_LARGE: 431,
-  BAD_REQUEST: 400,
-  VALIDATION_ERROR: 422,
-  INVALID_CONFIG: 422,
-  MODULE_UNAVAILABLE: 503,
-  FUNCTION_ERROR: 500,
-  FUNCTION_TIMEOUT: 504,
-  INTERNAL_ERROR: 500,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
 /** The seed's exact wording for the admin errors. */
 export const ADMIN_TOKEN_REQUIRED = 'Admin token is required for this operation';
 export const ADMIN_TOKEN_INVALID = 'Invalid admin token or insufficient permissions';
+
+/**
+ * The one catalogue of the errors the runtime answers with: each code's status and the message
+ * it says when the place that throws it has nothing more precise to say. Nothing else defines a
+ * code (a function's own `ApiError` aside: its code is the user's).
+ */
+export const ERRORS = {
+  MISSING_TOKEN: { status: 401, message: 'A token is required' },
+  INVALID_TOKEN: { status: 401, message: 'Invalid token' },
+  MISSING_ADMIN_TOKEN: { status: 401, message: ADMIN_TOKEN_REQUIRED },
+  INVALID_ADMIN_TOKEN: { status: 403, message: ADMIN_TOKEN_INVALID },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed token attempts from this address' },
+  ENDPOINT_NOT_FOUND: { status: 404, message: 'No such endpoint' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not answered here' },
+  BAD_REQUEST: { status: 400, message: 'The request is not valid HTTP' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the limit' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request line and headers are larger than the limit' },
+  VALIDATION_ERROR: { status: 422, message: 'Invalid parameters' },
+  INVALID_CONFIG: { status: 422, message: 'Invalid config' },
+  MODULE_UNAVAILABLE: { status: 503, message: 'The module failed to load' },
+  FUNCTION_ERROR: { status: 500, message: 'The function failed; the server log has the details' },
+  FUNCTION_TIMEOUT: { status: 504, message: 'The function did not finish within its time limit' },
+  INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
+  // The admin API's own
+  INVALID_PATH: { status: 400, message: 'The path is not a valid path in the APIs folder' },
+  FILE_NOT_FOUND: { status: 404, message: 'No such file' },
+  FILE_EXISTS: { status: 409, message: 'There is already a file at that path' },
+  FILE_CHANGED: { status: 409, message: 'The file changed on disk since it was opened: nothing was saved' },
+  TOKEN_NOT_FOUND: { status: 404, message: 'No such token' },
+  SESSION_TOKEN: { status: 409, message: "This session's own admin token cannot be revoked" },
+  LAST_ADMIN_TOKEN: {
+    status: 409,
+    message: 'This is the last admin token; create another before revoking it',
+  },
+  NO_CONFIG_FILE: { status: 409, message: 'The server runs without a config file' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Each code's status (ERRORS). */
+export const ERROR_STATUS = Object.fromEntries(
+  Object.entries(ERRORS).map(([code, { status }]) => [code, status]),
+) as { readonly [Code in ErrorCode]: (typeof ERRORS)[Code]['status'] };
 
 export interface ErrorDetail {
   /** Dotted path into the request's `body`, e.g. `items.0.name`; empty for the body itself. */

@@ -1,7 +1,7 @@
 import { compileErrors, dereference, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/server/http/openapi.js';
-import { Generation } from '../../src/server/modules/registry.js';
+import { Generation } from '../../src/server/load/registry.js';
 import { ADMIN, startServer, type TestServer } from '../helpers/server.js';
 
 /**

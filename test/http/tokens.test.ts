@@ -247,7 +247,7 @@ describe('writeFileAtomic: a crash mid-write loses nothing', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'api-deploy-atomic-'));
     // the real function, compiled as it is, for a plain node child process
     await build({
-      entryPoints: [path.resolve('src/server/atomic-write.ts')],
+      entryPoints: [path.resolve('src/server/core/atomic-write.ts')],
       outfile: path.join(dir, 'atomic-write.mjs'),
       format: 'esm',
       platform: 'node',

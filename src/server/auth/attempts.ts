@@ -1,5 +1,5 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../core/errors.js';
 
 const WINDOW_SECONDS = 60;
 /** How many failing keys are kept before the ones past their window are swept. */

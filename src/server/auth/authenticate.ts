@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ADMIN_TOKEN_INVALID, ADMIN_TOKEN_REQUIRED } from '../../shared/contract.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../core/errors.js';
 import type { FailedAttempts } from './attempts.js';
 import type { TokenIdentity, TokenStore } from './tokens.js';
 

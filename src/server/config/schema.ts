@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { DURATION, SIZE } from '../logs/periods.js';
+import { DURATION, SIZE } from '../core/periods.js';
 
 /** The seed's default tokens, kept so its curl examples work as written on a fresh clone. */
 export const DEFAULT_BUSINESS_TOKEN = 'your-business-token';

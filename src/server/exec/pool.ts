@@ -1,17 +1,16 @@
+import { ERRORS } from '../../shared/contract.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../core/errors.js';
 import { BLOCKED_AFTER_MS } from './heartbeat.js';
-import type {
-  CallFailure,
-  CallMessage,
-  LoadedMessage,
-  LoadMessage,
-  ModuleReport,
-  RegisteredEndpoint,
-  ResultMessage,
-  WorkerModule,
-} from './protocol.js';
+import {
+  LoadHangError,
+  type GenerationRunner,
+  type ModuleReport,
+  type RegisteredEndpoint,
+  type WorkerModule,
+} from '../load/served.js';
+import type { CallFailure, CallMessage, LoadedMessage, LoadMessage, ResultMessage } from './protocol.js';
 import type { BootedWorker, WorkerSupply } from './supply.js';
 
 export interface PoolOptions {
@@ -32,17 +31,18 @@ const FILL_DELAY_MS = 250;
 /** A worker above `threads` that stays idle this long is ended. */
 const IDLE_MS = 30_000;
 
-/** A module that never finished loading (an endless loop at its top level, say). */
-export class LoadHangError extends Error {
-  constructor(readonly moduleIndex: number) {
-    super('module load did not finish');
-  }
-}
-
-/** A call that failed inside the worker, with the details kept for the log. */
+/**
+ * A call that failed inside the worker, with the details kept for the log. Its code and status
+ * are the failure's: a catalogue code, or the user's own from an `ApiError`.
+ */
 export class CallError extends HttpError {
+  override readonly status: number;
+  override readonly code: string;
+
   constructor(readonly failure: CallFailure) {
-    super(failure.code, failure.message, failure.details, failure.status);
+    super('FUNCTION_ERROR', failure.message, failure.details);
+    this.status = failure.status;
+    this.code = failure.code;
   }
 }
 
@@ -78,7 +78,7 @@ interface PoolWorker extends BootedWorker {
  * a message each way, where piscina's per-task bookkeeping cost several times that, and piscina
  * cannot end the one worker stuck in a call that shares it with others.
  */
-export class GenerationPool {
+export class GenerationPool implements GenerationRunner {
   private readonly workers = new Set<PoolWorker>();
   private readonly queue: PendingCall[] = [];
   private starting = 0;
@@ -328,7 +328,7 @@ function workerLost(error: unknown): CallFailure {
       : `the function's worker stopped: ${error instanceof Error ? error.message : String(error)}`;
   return {
     code: 'FUNCTION_ERROR',
-    status: 500,
+    status: ERRORS.FUNCTION_ERROR.status,
     message,
     expose: false,
     stack: error instanceof Error ? error.stack : undefined,

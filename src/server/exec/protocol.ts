@@ -2,15 +2,8 @@
  * What crosses between the main thread and the workers: plain data only, kept small on the
  * hot path (a call is a 3-element array each way).
  */
-import type { EndpointInfo, ErrorDetail, LoadError } from '../../shared/contract.js';
-import type { ModuleBuild } from '../modules/build.js';
-
-export interface WorkerModule {
-  /** The build to load. */
-  build: ModuleBuild;
-  /** The last good build, loaded instead when `build` fails to load. */
-  fallback?: ModuleBuild;
-}
+import type { ErrorDetail } from '../../shared/contract.js';
+import type { ModuleReport, WorkerModule } from '../load/served.js';
 
 /** Given to every worker when it starts, before it has any user code. */
 export interface WorkerStart {
@@ -49,27 +42,6 @@ export interface LoadedMessage {
 /** Worker → main: the answer to a call. */
 export type ResultMessage =
   [id: number, ok: true, json: string] | [id: number, ok: false, failure: CallFailure];
-
-export interface RegisteredEndpoint {
-  info: EndpointInfo;
-  /** Per-function time limit from `apiFunction({ timeoutMs })`. */
-  timeoutMs?: number;
-  /**
-   * An `async` function: its calls share a worker, interleaving at each `await`, as Python's
-   * original runs coroutines on its event loop. Other functions get a worker of their own per
-   * call, as the original runs them in a thread pool.
-   */
-  async: boolean;
-}
-
-/** How each module fared in a worker: what it serves, and the error of its latest build. */
-export interface ModuleReport {
-  module: string;
-  /** Which build serves: the new one, the last good one, or none. */
-  serving: 'build' | 'fallback' | 'none';
-  endpoints: RegisteredEndpoint[];
-  error?: LoadError;
-}
 
 export interface CallFailure {
   code: string;

@@ -5,7 +5,7 @@ import { controlRouter } from './control.js';
 import { tokensRouter } from './tokens.js';
 import { readJsonBody } from './body.js';
 import type { RuntimeContext } from './context.js';
-import { HttpError } from './errors.js';
+import { HttpError } from '../core/errors.js';
 import { filesRouter } from './files.js';
 import { openApiRouter } from './openapi.js';
 import { PANEL_CSP, panelHandlers } from './panel.js';

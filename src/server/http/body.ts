@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './errors.js';
+import { HttpError } from '../core/errors.js';
 import { jsonDepthProblem } from './json-depth.js';
 
 /**
- * Reads a request body as text, refusing more than `limit` bytes. It never destroys the request:
- * a body over the limit is left unread and answered 413 with `connection: close`, so the socket
- * ends once that answer is sent (the request's own log line and handlers still see it whole).
- * A client that goes away mid-body rejects with 400 BAD_REQUEST, which nobody will read.
+ * Reads a request body as text, refusing more than `limit` bytes. It never destroys the request
+ * (its socket, and the client's address on it, stay for the answer and its log line): past the
+ * limit the rest is dropped unread and the 413 says `connection: close`, so the socket ends once
+ * that answer is sent. A client gone mid-body rejects with 400 BAD_REQUEST, which nobody reads.
  */
 export function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);

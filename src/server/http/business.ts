@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, presentedToken } from '../auth/authenticate.js';
-import { validationError } from '../modules/validation.js';
+import { validationError } from '../params/validation.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import type { RuntimeContext } from './context.js';
-import { HttpError } from './errors.js';
+import { HttpError } from '../core/errors.js';
 import { clientOf, endpointOf, isPlainObject } from './request.js';
 import { note, setTokenLabel } from './request-log.js';
 import { sendData } from './respond.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ErrorEnvelope } from '../../shared/contract.js';
+import { ERRORS, type ErrorCode, type ErrorEnvelope } from '../../shared/contract.js';
 import type { RuntimeContext } from './context.js';
 
 /**
@@ -14,9 +14,9 @@ type ParserError = Error & { code?: string; reason?: string; rawPacket?: Buffer 
 const TLS_HANDSHAKE = 0x16;
 
 interface Refusal {
-  status: number;
+  code: ErrorCode;
+  /** The status line's words. */
   reason: string;
-  code: string;
   message: string;
 }
 
@@ -24,7 +24,6 @@ interface Refusal {
 function refusalOf(error: ParserError): Refusal {
   if (error.rawPacket?.[0] === TLS_HANDSHAKE) {
     return {
-      status: 400,
       reason: 'Bad Request',
       code: 'BAD_REQUEST',
       message: 'This server speaks plain HTTP, not HTTPS: call it with http://',
@@ -33,28 +32,24 @@ function refusalOf(error: ParserError): Refusal {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
       return {
-        status: 431,
         reason: 'Request Header Fields Too Large',
         code: 'HEADERS_TOO_LARGE',
         message: 'The request line and headers are larger than the limit of 16 KB',
       };
     case 'HPE_INVALID_METHOD':
       return {
-        status: 405,
         reason: 'Method Not Allowed',
         code: 'METHOD_NOT_ALLOWED',
         message: 'The request method is not one HTTP knows; API endpoints answer POST',
       };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return {
-        status: 408,
         reason: 'Request Timeout',
         code: 'REQUEST_TIMEOUT',
         message: 'The request was not received in time (headersTimeoutMs, requestTimeoutMs)',
       };
     default:
       return {
-        status: 400,
         reason: 'Bad Request',
         code: 'BAD_REQUEST',
         message: `The request is not valid HTTP${error.reason ? `: ${error.reason}` : ''}`,
@@ -80,6 +75,7 @@ export function clientErrorHandler(runtime: RuntimeContext) {
       return;
     }
     const refusal = refusalOf(error);
+    const { status } = ERRORS[refusal.code];
     const requestId = randomUUID();
     const envelope: ErrorEnvelope = {
       success: false,
@@ -89,7 +85,7 @@ export function clientErrorHandler(runtime: RuntimeContext) {
     };
     const body = JSON.stringify(envelope);
     socket.end(
-      `HTTP/1.1 ${refusal.status} ${refusal.reason}\r\n` +
+      `HTTP/1.1 ${status} ${refusal.reason}\r\n` +
         'content-type: application/json; charset=utf-8\r\n' +
         `content-length: ${Buffer.byteLength(body)}\r\n` +
         `x-request-id: ${requestId}\r\n` +
@@ -103,7 +99,7 @@ export function clientErrorHandler(runtime: RuntimeContext) {
       requestId,
       method: '-',
       endpoint: '-',
-      status: refusal.status,
+      status,
       durationMs: 0,
       client: (socket as Socket).remoteAddress,
       tokenLabel: undefined,

@@ -7,7 +7,7 @@ import type { TokenStore } from '../auth/tokens.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logs/logger.js';
 import type { LogSink } from '../logs/sink.js';
-import type { Generation } from '../modules/registry.js';
+import type { Generation } from '../load/registry.js';
 
 /** What one request reads: taken once per request, so a reload mid-request does not mix states. */
 export interface RuntimeState {

@@ -3,7 +3,7 @@ import type { LoadError } from '../../shared/contract.js';
 import { logFilterSchema, matches, type LogFilter } from '../logs/ring.js';
 import { adminAction } from './admin.js';
 import type { RuntimeContext, RuntimeEvents } from './context.js';
-import { HttpError } from './errors.js';
+import { HttpError } from '../core/errors.js';
 import { openEventStream } from './sse.js';
 import { uptimeSeconds } from './status.js';
 

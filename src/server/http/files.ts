@@ -1,26 +1,22 @@
 import { mkdir } from 'node:fs/promises';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { checkSource } from '../modules/check.js';
+import { checkSource } from '../workspace/check.js';
 import {
   checkPathText,
   checkSegments,
   checkWritable,
   confine,
   deleteConfined,
-  FileChangedError,
-  FileExistsError,
-  FileMissingError,
   listTree,
-  PathError,
   readConfined,
   renameConfined,
   writeConfined,
-} from '../modules/files.js';
-import { parseInput } from '../modules/validation.js';
+} from '../workspace/files.js';
+import { parseInput } from '../params/validation.js';
 import { adminAction } from './admin.js';
 import type { RuntimeContext } from './context.js';
-import { HttpError } from './errors.js';
+import { HttpError } from '../core/errors.js';
 
 const SaveBody = z.object({
   content: z.string(),
@@ -30,7 +26,7 @@ const SaveBody = z.object({
 const CheckBody = z.object({ path: z.string().min(1), content: z.string() });
 const RenameBody = z.object({ from: z.string().min(1), to: z.string().min(1) });
 
-const invalidPath = (message: string) => new HttpError('INVALID_PATH', message, undefined, 400);
+const invalidPath = (message: string) => new HttpError('INVALID_PATH', message);
 
 /**
  * The files of the APIs folder, for the panel's editor (admin only):
@@ -41,7 +37,7 @@ const invalidPath = (message: string) => new HttpError('INVALID_PATH', message, 
 export function filesRouter(runtime: RuntimeContext): Router {
   const router = Router();
   const apisDir = () => runtime.state().config.apisDir;
-  // A file action: its path and file errors become INVALID_PATH and FILE_NOT_FOUND.
+  // A file action: the file system's refusals of a path become INVALID_PATH.
   const fileAction = (action: (req: Request) => Promise<unknown>, audit: boolean) =>
     adminAction(runtime, (req) => action(req).catch(toHttpError), { audit });
 
@@ -121,14 +117,8 @@ function segmentsOf(req: Request): string[] {
   return typeof value === 'string' ? value.split('/') : [];
 }
 
+/** The file system's own refusals of a path; their messages hold the absolute path, not shown. */
 function toHttpError(error: unknown): never {
-  if (error instanceof PathError) throw invalidPath(error.message);
-  if (error instanceof FileMissingError) {
-    throw new HttpError('FILE_NOT_FOUND', error.message, undefined, 404);
-  }
-  if (error instanceof FileExistsError) throw new HttpError('FILE_EXISTS', error.message, undefined, 409);
-  if (error instanceof FileChangedError) throw new HttpError('FILE_CHANGED', error.message, undefined, 409);
-  // The file system's own refusals of a path; their messages hold the absolute path, not shown.
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENAMETOOLONG') throw invalidPath('The path is too long for the file system');
   if (code === 'EISDIR') throw invalidPath('The path is a folder, not a file');

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { ERROR_STATUS, type EndpointInfo, type ErrorCode } from '../../shared/contract.js';
-import type { Generation } from '../modules/registry.js';
+import type { Generation } from '../load/registry.js';
 import type { RuntimeContext } from './context.js';
 import { isPlainObject } from './request.js';
 import { writeJson } from './respond.js';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { HttpError } from './errors.js';
+import { HttpError } from '../core/errors.js';
 
 /**
  * The control panel's Content-Security-Policy: its own files only, nothing from elsewhere.
@@ -81,7 +81,7 @@ export function panelHandlers(panelDir: string | undefined): RequestHandler[] {
   handlers.push((req: Request, _res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const pathname = req.originalUrl.split('?')[0];
-    throw new HttpError('FILE_NOT_FOUND', `No file ${pathname} in the control panel`, undefined, 404);
+    throw new HttpError('FILE_NOT_FOUND', `No file ${pathname} in the control panel`);
   });
   return handlers;
 }

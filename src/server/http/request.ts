@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { RESERVED_MODULE_NAMES } from '../modules/discover.js';
+import { RESERVED_MODULE_NAMES } from '../load/discover.js';
 
 /** Paths the runtime keeps for itself; every other path names a business endpoint. */
 const RESERVED = new RegExp(`^/(?:${[...RESERVED_MODULE_NAMES].join('|')})(?:[/?]|$)`);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorEnvelope } from '../../shared/contract.js';
 import { CallError } from '../exec/pool.js';
 import type { RuntimeContext } from './context.js';
-import { HttpError } from './errors.js';
+import { HttpError } from '../core/errors.js';
 import { clientOf, endpointOf } from './request.js';
 
 const AUTH_FAILURES = new Set([
@@ -79,18 +79,13 @@ export function respondError(
 function toHttpError(error: unknown, debug: boolean): HttpError {
   // A function's own error message reaches the caller in debug mode only.
   if (error instanceof CallError && !error.failure.expose && !debug) {
-    return new HttpError('FUNCTION_ERROR', 'The function failed; the server log has the details');
+    return new HttpError('FUNCTION_ERROR');
   }
   if (error instanceof HttpError) return error;
-  // Express's own refusals (a URL it cannot decode, say) carry a 4xx status.
+  // Express's own refusals (a URL it cannot decode, say) carry a 4xx status: the request's fault.
   const status = (error as { status?: unknown } | undefined)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new HttpError(
-      'BAD_REQUEST',
-      error instanceof Error ? error.message : 'Bad request',
-      undefined,
-      status,
-    );
+    return new HttpError('BAD_REQUEST', error instanceof Error ? error.message : undefined);
   }
   // A system error's message names files by their absolute path: only its code is shown.
   const systemCode = (error as NodeJS.ErrnoException | undefined)?.syscall
@@ -101,6 +96,6 @@ function toHttpError(error: unknown, debug: boolean): HttpError {
       ? systemCode
         ? `Internal server error (${systemCode})`
         : error.message
-      : 'Internal server error';
+      : undefined;
   return new HttpError('INTERNAL_ERROR', message);
 }

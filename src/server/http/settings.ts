@@ -12,11 +12,11 @@ import type { ErrorDetail } from '../../shared/contract.js';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { updateConfigFile } from '../config/store.js';
-import { isInside } from '../modules/files.js';
-import { issuesToDetails, validationError } from '../modules/validation.js';
+import { isInside } from '../workspace/files.js';
+import { issuesToDetails, validationError } from '../params/validation.js';
 import { adminAction } from './admin.js';
 import type { RuntimeContext } from './context.js';
-import { HttpError, noConfigFile } from './errors.js';
+import { HttpError, noConfigFile } from '../core/errors.js';
 import { isPlainObject } from './request.js';
 
 type ConfigChanges = z.output<typeof configUpdateSchema>['config'];

@@ -6,7 +6,7 @@ import type { TokenEntry } from '../config/schema.js';
 import { updateConfigFile } from '../config/store.js';
 import { adminAction } from './admin.js';
 import type { RuntimeContext } from './context.js';
-import { HttpError, noConfigFile } from './errors.js';
+import { HttpError, noConfigFile } from '../core/errors.js';
 
 const createSchema = z.strictObject({
   label: z.string().trim().min(1, 'a label is required').max(80),
@@ -62,13 +62,11 @@ export function tokensRouter(runtime: RuntimeContext): Router {
         .state()
         .tokens.list()
         .find((token) => token.id === id);
-      if (!known) throw new HttpError('TOKEN_NOT_FOUND', `No token with id ${id}`, undefined, 404);
+      if (!known) throw new HttpError('TOKEN_NOT_FOUND', `No token with id ${id}`);
       if (known.session) {
         throw new HttpError(
           'SESSION_TOKEN',
           `${known.label} is this session's own admin token: it is not in the config file and ends when the app quits`,
-          undefined,
-          409,
         );
       }
       await changeTokens(runtime, (lists) => {
@@ -79,8 +77,6 @@ export function tokensRouter(runtime: RuntimeContext): Router {
           throw new HttpError(
             'LAST_ADMIN_TOKEN',
             'This is the last admin token; create another before revoking it',
-            undefined,
-            409,
           );
         }
       });

@@ -1,7 +1,7 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { BatchedFile } from './batched-file.js';
-import { parseDuration, parseSize, type Period } from './periods.js';
+import { parseDuration, parseSize, type Period } from '../core/periods.js';
 
 export interface RollingFileOptions {
   /** Absolute path; `{date}` is replaced by the current period (`api_{date}.log`). */

@@ -5,23 +5,22 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LoadError } from '../../shared/contract.js';
-import type { ModuleBuild } from '../modules/build.js';
-import { relativeTo } from '../modules/discover.js';
-import { describeModule, type CallableEndpoint } from '../modules/describe.js';
-import { evaluateModule, ModuleLoadError } from '../modules/evaluate.js';
+import { ERRORS, type LoadError } from '../../../shared/contract.js';
+import type { ModuleBuild } from '../../load/build.js';
+import { relativeTo } from '../../load/discover.js';
+import { describeModule, type CallableEndpoint } from './describe.js';
+import { evaluateModule, ModuleLoadError } from './evaluate.js';
 import { callEndpoint, errorMessage, thrown } from './call.js';
-import { startBeating } from './heartbeat.js';
+import { startBeating } from '../heartbeat.js';
+import type { ModuleReport, WorkerModule } from '../../load/served.js';
 import type {
   BootedMessage,
   CallMessage,
   LoadedMessage,
   LoadMessage,
-  ModuleReport,
   ResultMessage,
-  WorkerModule,
   WorkerStart,
-} from './protocol.js';
+} from '../protocol.js';
 
 const port = parentPort!;
 const start = workerData as WorkerStart;
@@ -109,7 +108,11 @@ function call([id, path, body]: CallMessage): void {
   const endpoint = endpoints.get(path);
   if (!endpoint) {
     const message = `${path} did not load in this worker`;
-    reply([id, false, { code: 'MODULE_UNAVAILABLE', status: 503, message, expose: true }]);
+    reply([
+      id,
+      false,
+      { code: 'MODULE_UNAVAILABLE', status: ERRORS.MODULE_UNAVAILABLE.status, message, expose: true },
+    ]);
     return;
   }
   let answered = false;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { EndpointInfo } from '../../shared/contract.js';
-import type { RegisteredEndpoint } from '../exec/protocol.js';
-import { API_FUNCTION, isApiFunction, type ApiFunctionMeta } from '../public.js';
+import type { EndpointInfo } from '../../../shared/contract.js';
+import type { RegisteredEndpoint } from '../../load/served.js';
+import { API_FUNCTION, isApiFunction, type ApiFunctionMeta } from '../../public.js';
 import { ModuleLoadError } from './evaluate.js';
-import { irToSchema } from './ir-schema.js';
-import type { SignatureResult } from './type-ir.js';
-import { parseInput } from './validation.js';
+import { irToSchema } from '../../params/ir-schema.js';
+import type { SignatureResult } from '../../params/type-ir.js';
+import { parseInput } from '../../params/validation.js';
 
 /** An endpoint as a worker holds it: what the registry shows, plus how to call it. */
 export interface CallableEndpoint extends RegisteredEndpoint {

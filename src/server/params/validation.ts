@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ErrorDetail } from '../../shared/contract.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError } from '../core/errors.js';
 
 /** Turns zod's issues into the contract's `details`, one entry per offending parameter. */
 export function issuesToDetails(issues: readonly z.core.$ZodIssue[], input: unknown): ErrorDetail[] {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { build, type Loader, type Message } from 'esbuild';
 import ts from 'typescript';
-import { isHelperName, isModuleFileName, relativeTo } from './discover.js';
-import { bundleOptions, toLoadError } from './compile.js';
-import { readSignatures } from './signature.js';
-import { unwrap } from './type-reader.js';
+import { isHelperName, isModuleFileName, relativeTo } from '../load/discover.js';
+import { bundleOptions, toLoadError } from '../load/compile.js';
+import { readSignatures } from '../params/signature.js';
+import { unwrap } from '../params/type-reader.js';
 import type { Diagnostic } from '../../shared/admin-api.js';
 
 const LOADERS: Record<string, Loader> = {

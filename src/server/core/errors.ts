@@ -1,8 +1,9 @@
-import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '../../shared/contract.js';
+import { ERRORS, type ErrorCode, type ErrorDetail } from '../../shared/contract.js';
 
 /**
  * The one error type of the runtime. Anything that should answer with an error envelope throws
- * an `HttpError`; the error handler in `app.ts` is the only place that turns it into a response.
+ * an `HttpError` with a code of the catalogue (ERRORS in src/shared/contract.ts), which gives its
+ * status; `respondError` (http/respond.ts) is the only place that turns it into a response.
  */
 export class HttpError extends Error {
   readonly status: number;
@@ -11,13 +12,11 @@ export class HttpError extends Error {
   /** Headers the answer carries (Retry-After, say). */
   headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, details?: ErrorDetail[]);
-  constructor(code: string, message: string, details: ErrorDetail[] | undefined, status: number);
-  constructor(code: string, message: string, details?: ErrorDetail[], status?: number) {
+  constructor(code: ErrorCode, message: string = ERRORS[code].message, details?: ErrorDetail[]) {
     super(message);
     this.name = 'HttpError';
     this.code = code;
-    this.status = status ?? ERROR_STATUS[code as ErrorCode] ?? 500;
+    this.status = ERRORS[code].status;
     this.details = details;
   }
 }
@@ -27,6 +26,4 @@ export const noConfigFile = (purpose: string) =>
   new HttpError(
     'NO_CONFIG_FILE',
     `The server runs without a config file; start it with --config to ${purpose}`,
-    undefined,
-    409,
   );

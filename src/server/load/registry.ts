@@ -1,7 +1,6 @@
 import type { EndpointInfo, LoadError } from '../../shared/contract.js';
-import type { GenerationPool } from '../exec/pool.js';
-import type { RegisteredEndpoint } from '../exec/protocol.js';
 import type { ModuleBuild } from './build.js';
+import type { GenerationRunner, RegisteredEndpoint } from './served.js';
 
 export interface ServingModule {
   module: string;
@@ -24,7 +23,7 @@ export class Generation {
     readonly modules: ReadonlyMap<string, ServingModule>,
     /** Modules whose latest version failed to build or load, by module name. */
     readonly failures: ReadonlyMap<string, LoadError>,
-    readonly pool: GenerationPool | undefined,
+    readonly pool: GenerationRunner | undefined,
   ) {
     for (const serving of modules.values()) {
       for (const endpoint of serving.endpoints) this.byPath.set(endpoint.info.path, endpoint);

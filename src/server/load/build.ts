@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import type { LoadError } from '../../shared/contract.js';
 import { CompileError, compileModule, stampOf, type CompiledModule } from './compile.js';
 import type { ModuleFile } from './discover.js';
-import { readSignatures } from './signature.js';
-import type { SignatureResult } from './type-ir.js';
+import { readSignatures } from '../params/signature.js';
+import type { SignatureResult } from '../params/type-ir.js';
 
 /**
  * A module ready to load in a worker: its compiled code and the signatures read from its

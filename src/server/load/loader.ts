@@ -1,13 +1,21 @@
 import type { LoadError } from '../../shared/contract.js';
-import { GenerationPool, LoadHangError, type PoolOptions } from '../exec/pool.js';
-import type { ModuleReport, WorkerModule } from '../exec/protocol.js';
 import { BuildCache, type ModuleBuild } from './build.js';
 import { discoverModules, moduleNameProblem, type ModuleFile } from './discover.js';
 import { Generation, type ServingModule } from './registry.js';
+import {
+  LoadHangError,
+  type GenerationRunner,
+  type ModuleReport,
+  type StartRunner,
+  type WorkerModule,
+} from './served.js';
 
 export interface LoaderOptions {
   apisDir: string;
-  pool: PoolOptions;
+  /** Starts the workers that load the modules (the worker pool). */
+  start: StartRunner;
+  /** How long loading may take before the module loading is declared hung (for its message). */
+  loadTimeoutMs: number;
 }
 
 /**
@@ -45,10 +53,7 @@ export async function loadGeneration(
   // the pool started again: each retry removes one module, so this ends.
   for (;;) {
     try {
-      const { pool, reports } = await GenerationPool.start(entries, {
-        ...options.pool,
-        apisDir: options.apisDir,
-      });
+      const { pool, reports } = await options.start(entries);
       return assemble(previous.id + 1, entries, pool, reports, failures);
     } catch (error) {
       if (!(error instanceof LoadHangError)) throw error;
@@ -63,7 +68,7 @@ export async function loadGeneration(
     failures.set(build.module, {
       module: build.module,
       file: build.relativeFile,
-      message: `loading did not finish within ${options.pool.loadTimeoutMs} ms: is there an endless loop at the top level of the module or of a file it imports? It is tried again when one of them changes`,
+      message: `loading did not finish within ${options.loadTimeoutMs} ms: is there an endless loop at the top level of the module or of a file it imports? It is tried again when one of them changes`,
     });
     return fallback && fallback !== build && !cache.hasHung(fallback) ? [{ build: fallback }] : [];
   }
@@ -72,7 +77,7 @@ export async function loadGeneration(
 function assemble(
   id: number,
   entries: WorkerModule[],
-  pool: GenerationPool,
+  pool: GenerationRunner,
   reports: ModuleReport[],
   failures: Map<string, LoadError>,
 ): Generation {

@@ -13,8 +13,9 @@ import {
   unlink,
 } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
-import { isHelperName, isModuleFileName } from './discover.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import { HttpError } from '../core/errors.js';
+import { isHelperName, isModuleFileName } from '../load/discover.js';
 import type { FileContent, FileEntry } from '../../shared/admin-api.js';
 
 /**
@@ -33,49 +34,28 @@ const HIDDEN_DIRS = new Set(['node_modules', '.git', '.api-deploy-out']);
 const MAX_NAME_BYTES = 255;
 const MAX_PATH_BYTES = 1024;
 
-/** A path the API refuses (it answers 400 INVALID_PATH with this message). */
-export class PathError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PathError';
-  }
-}
+/** A path the API refuses: 400 INVALID_PATH. */
+const invalidPath = (message: string) => new HttpError('INVALID_PATH', message);
 
-/** A file that is not there; the HTTP layer answers 404 FILE_NOT_FOUND. */
-export class FileMissingError extends Error {
-  constructor(readonly relative: string) {
-    super(`No file "${relative}" in the APIs folder`);
-    this.name = 'FileMissingError';
-  }
-}
+/** A file that is not there: 404 FILE_NOT_FOUND. */
+const missing = (relative: string) =>
+  new HttpError('FILE_NOT_FOUND', `No file "${relative}" in the APIs folder`);
 
-/** A file already at a path something would be moved to; the HTTP layer answers 409 FILE_EXISTS. */
-export class FileExistsError extends Error {
-  constructor(readonly relative: string) {
-    super(`There is already a file "${relative}" in the APIs folder`);
-    this.name = 'FileExistsError';
-  }
-}
+/** A file already at a path something would be moved to: 409 FILE_EXISTS. */
+const alreadyThere = (relative: string) =>
+  new HttpError('FILE_EXISTS', `There is already a file "${relative}" in the APIs folder`);
 
 /**
  * A save based on a version of the file that is no longer the one on disk (changed or deleted
- * by something else since it was read); the HTTP layer answers 409 FILE_CHANGED.
+ * by something else since it was read): 409 FILE_CHANGED.
  */
-export class FileChangedError extends Error {
-  constructor(
-    readonly relative: string,
-    deleted: boolean,
-  ) {
-    super(
-      deleted
-        ? `"${relative}" was deleted since it was opened: nothing was saved`
-        : `"${relative}" changed on disk since it was opened: nothing was saved`,
-    );
-    this.name = 'FileChangedError';
-  }
-}
-
-const missing = (relative: string) => new FileMissingError(relative);
+const changedSince = (relative: string, deleted: boolean) =>
+  new HttpError(
+    'FILE_CHANGED',
+    deleted
+      ? `"${relative}" was deleted since it was opened: nothing was saved`
+      : `"${relative}" changed on disk since it was opened: nothing was saved`,
+  );
 
 /** A file's version, as reads and saves answer it: a digest of its content. */
 export function fileVersion(content: string | Buffer): string {
@@ -102,26 +82,26 @@ export interface ConfinedPath {
  * still looks encoded is refused, so a double-encoded `..` cannot become one later.
  */
 export function checkSegments(segments: readonly string[]): string {
-  if (segments.length === 0) throw new PathError('The path is empty');
+  if (segments.length === 0) throw invalidPath('The path is empty');
   const joined = segments.join('/');
   if (Buffer.byteLength(joined) > MAX_PATH_BYTES)
-    throw new PathError(`The path is longer than ${MAX_PATH_BYTES} bytes`);
+    throw invalidPath(`The path is longer than ${MAX_PATH_BYTES} bytes`);
   for (const segment of segments) {
     if (Buffer.byteLength(segment) > MAX_NAME_BYTES)
-      throw new PathError(`A file or folder name is longer than ${MAX_NAME_BYTES} bytes`);
+      throw invalidPath(`A file or folder name is longer than ${MAX_NAME_BYTES} bytes`);
     if (segment === '')
-      throw new PathError('The path has an empty segment (a leading, double or trailing "/")');
+      throw invalidPath('The path has an empty segment (a leading, double or trailing "/")');
     if (segment === '.' || segment === '..')
-      throw new PathError('The path may not contain "." or ".." segments');
-    if (segment.includes('/')) throw new PathError('The path may not contain an encoded "/"');
-    if (segment.includes('\\')) throw new PathError('The path may not contain "\\"');
+      throw invalidPath('The path may not contain "." or ".." segments');
+    if (segment.includes('/')) throw invalidPath('The path may not contain an encoded "/"');
+    if (segment.includes('\\')) throw invalidPath('The path may not contain "\\"');
     // eslint-disable-next-line no-control-regex -- control characters (NUL first of all) are what is refused
     if (/[\u0000-\u001f\u007f]/.test(segment))
-      throw new PathError('The path may not contain control characters');
-    if (segment.includes(':')) throw new PathError('The path may not contain ":"');
+      throw invalidPath('The path may not contain control characters');
+    if (segment.includes(':')) throw invalidPath('The path may not contain ":"');
     if (/%[0-9a-f]{2}/i.test(segment))
-      throw new PathError('The path may not contain percent-encoded characters');
-    if (HIDDEN_DIRS.has(segment)) throw new PathError(`"${segment}" is not part of the API files`);
+      throw invalidPath('The path may not contain percent-encoded characters');
+    if (HIDDEN_DIRS.has(segment)) throw invalidPath(`"${segment}" is not part of the API files`);
   }
   return joined;
 }
@@ -153,7 +133,7 @@ export async function confine(apisDir: string, segments: readonly string[]): Pro
   const relative = checkSegments(segments);
   const absolute = path.join(apisDir, ...segments);
   if (!isInside(apisDir, absolute) || absolute === apisDir) {
-    throw new PathError('The path leads outside the APIs folder');
+    throw invalidPath('The path leads outside the APIs folder');
   }
   const root = await realpath(apisDir).catch((error: unknown) => {
     if (errnoOf(error) === 'ENOENT') throw missing(relative);
@@ -176,12 +156,12 @@ export async function confine(apisDir: string, segments: readonly string[]): Pro
   } catch (error) {
     const code = errnoOf(error);
     if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') {
-      throw new PathError('The path goes through a symbolic link that leads nowhere');
+      throw invalidPath('The path goes through a symbolic link that leads nowhere');
     }
     throw error;
   }
   if (!isInside(root, real)) {
-    throw new PathError('The path leads outside the APIs folder through a symbolic link');
+    throw invalidPath('The path leads outside the APIs folder through a symbolic link');
   }
   return {
     relative,
@@ -195,7 +175,7 @@ export async function confine(apisDir: string, segments: readonly string[]): Pro
 /** Whether a file may be written (or deleted) through the API, by its extension. */
 export function checkWritable(relative: string): void {
   if (!WRITABLE_EXTENSIONS.includes(path.extname(relative))) {
-    throw new PathError(`Only ${WRITABLE_EXTENSIONS.join(' ')} files can be written or deleted`);
+    throw invalidPath(`Only ${WRITABLE_EXTENSIONS.join(' ')} files can be written or deleted`);
   }
 }
 
@@ -209,13 +189,13 @@ async function prepareNewEntry(target: ConfinedPath): Promise<string> {
     await mkdir(path.dirname(target.real), { recursive: true });
   } catch (error) {
     if (errnoOf(error) === 'EEXIST' || errnoOf(error) === 'ENOTDIR') {
-      throw new PathError('A part of the path is a file, not a folder');
+      throw invalidPath('A part of the path is a file, not a folder');
     }
     throw error;
   }
   const parent = await realpath(path.dirname(target.real));
   if (!isInside(target.root, parent)) {
-    throw new PathError('The path leads outside the APIs folder through a symbolic link');
+    throw invalidPath('The path leads outside the APIs folder through a symbolic link');
   }
   return path.join(parent, path.basename(target.real));
 }
@@ -225,10 +205,10 @@ async function existingEntry(target: ConfinedPath): Promise<string> {
   if (!target.exists) throw missing(target.relative);
   const parent = await realpath(path.dirname(target.absolute));
   if (!isInside(target.root, parent)) {
-    throw new PathError('The path leads outside the APIs folder through a symbolic link');
+    throw invalidPath('The path leads outside the APIs folder through a symbolic link');
   }
   const entry = path.join(parent, path.basename(target.absolute));
-  if ((await lstat(entry)).isDirectory()) throw new PathError('The path is a folder, not a file');
+  if ((await lstat(entry)).isDirectory()) throw invalidPath('The path is a folder, not a file');
   return entry;
 }
 
@@ -249,14 +229,14 @@ export async function writeConfined(
 ): Promise<string> {
   let file = target.real;
   if (!target.exists) {
-    if (typeof baseVersion === 'string') throw new FileChangedError(target.relative, true);
+    if (typeof baseVersion === 'string') throw changedSince(target.relative, true);
     file = await prepareNewEntry(target);
   } else if ((await stat(file)).isDirectory()) {
-    throw new PathError('The path is a folder, not a file');
+    throw invalidPath('The path is a folder, not a file');
   } else if (baseVersion === null) {
-    throw new FileExistsError(target.relative);
+    throw alreadyThere(target.relative);
   } else if (baseVersion !== undefined && fileVersion(await readFile(file)) !== baseVersion) {
-    throw new FileChangedError(target.relative, false);
+    throw changedSince(target.relative, false);
   }
   await writeFileAtomic(file, content);
   return fileVersion(content);
@@ -276,12 +256,12 @@ export async function deleteConfined(target: ConfinedPath): Promise<void> {
  */
 export async function renameConfined(from: ConfinedPath, to: ConfinedPath): Promise<void> {
   const source = await existingEntry(from);
-  if (to.exists) throw new FileExistsError(to.relative);
+  if (to.exists) throw alreadyThere(to.relative);
   const destination = await prepareNewEntry(to);
   try {
     await link(source, destination);
   } catch (error) {
-    if (errnoOf(error) === 'EEXIST') throw new FileExistsError(to.relative);
+    if (errnoOf(error) === 'EEXIST') throw alreadyThere(to.relative);
     if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EMLINK'].includes(errnoOf(error) ?? '')) throw error;
     await rename(source, destination);
     return;
@@ -298,7 +278,7 @@ export async function readConfined(target: ConfinedPath): Promise<FileContent> {
   });
   try {
     const info = await handle.stat();
-    if (info.isDirectory()) throw new PathError('The path is a folder, not a file');
+    if (info.isDirectory()) throw invalidPath('The path is a folder, not a file');
     const bytes = await handle.readFile();
     return {
       path: target.relative,

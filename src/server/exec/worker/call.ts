@@ -1,7 +1,8 @@
-import { HttpError } from '../http/errors.js';
-import type { CallableEndpoint } from '../modules/describe.js';
-import { isApiError } from '../public.js';
-import type { CallFailure, CallResult } from './protocol.js';
+import { ERRORS } from '../../../shared/contract.js';
+import { HttpError } from '../../core/errors.js';
+import type { CallableEndpoint } from './describe.js';
+import { isApiError } from '../../public.js';
+import type { CallFailure, CallResult } from '../protocol.js';
 
 /**
  * Runs one call inside a worker: validates the body, calls the function, and serialises its
@@ -45,7 +46,7 @@ export function thrown(error: unknown): CallFailure {
     return { code: error.code, status: error.status, message: error.message, expose: true };
   return {
     code: 'FUNCTION_ERROR',
-    status: 500,
+    status: ERRORS.FUNCTION_ERROR.status,
     message: errorMessage(error),
     expose: false,
     stack: error instanceof Error ? error.stack : undefined,

@@ -2,8 +2,8 @@ import { createRequire, SourceMap } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import * as zod from 'zod';
-import * as publicApi from '../public.js';
-import type { CompiledModule } from './compile.js';
+import * as publicApi from '../../public.js';
+import type { CompiledModule } from '../../load/compile.js';
 
 type EvaluableModule = Pick<CompiledModule, 'code' | 'map' | 'filename' | 'source'>;
 

@@ -1,0 +1,60 @@
+/**
+ * What a generation serves, in the words the loader, the workers and the pool share: the
+ * loader plans a generation's modules, a worker loads them and reports what each serves, and
+ * the registry routes calls to the runner that holds them. Plain data and one interface.
+ */
+import type { EndpointInfo, LoadError } from '../../shared/contract.js';
+import type { ModuleBuild } from './build.js';
+
+export interface WorkerModule {
+  /** The build to load. */
+  build: ModuleBuild;
+  /** The last good build, loaded instead when `build` fails to load. */
+  fallback?: ModuleBuild;
+}
+
+export interface RegisteredEndpoint {
+  info: EndpointInfo;
+  /** Per-function time limit from `apiFunction({ timeoutMs })`. */
+  timeoutMs?: number;
+  /**
+   * An `async` function: its calls share a worker, interleaving at each `await`, as Python's
+   * original runs coroutines on its event loop. Other functions get a worker of their own per
+   * call, as the original runs them in a thread pool.
+   */
+  async: boolean;
+}
+
+/** How each module fared in a worker: what it serves, and the error of its latest build. */
+export interface ModuleReport {
+  module: string;
+  /** Which build serves: the new one, the last good one, or none. */
+  serving: 'build' | 'fallback' | 'none';
+  endpoints: RegisteredEndpoint[];
+  error?: LoadError;
+}
+
+/** What runs a generation's code (the worker pool, exec/pool.ts), as the registry sees it. */
+export interface GenerationRunner {
+  /** Runs a call; resolves to the result's JSON text or throws an HttpError. */
+  call(endpoint: RegisteredEndpoint, body: Record<string, unknown>, timeoutMs: number): Promise<string>;
+  /** No new calls will come: end once the calls in progress have finished. */
+  retire(): void;
+  /** Ends at once; calls still running or queued fail. */
+  close(): Promise<void>;
+}
+
+/** Starts a runner for a generation's modules; throws a LoadHangError if one never finishes loading. */
+export type StartRunner = (
+  modules: WorkerModule[],
+) => Promise<{ pool: GenerationRunner; reports: ModuleReport[] }>;
+
+/** A module that never finished loading (an endless loop at its top level, say). */
+export class LoadHangError extends Error {
+  constructor(
+    /** Its index in the modules given to the runner. */
+    readonly moduleIndex: number,
+  ) {
+    super('module load did not finish');
+  }
+}
