@@ -17,6 +17,7 @@ const SERVER_LAYERS: Record<string, number> = {
   exec: 4,
   workspace: 5,
   http: 6,
+  runtime: 7,
   'index.ts': 7,
   'host.ts': 7,
   'cli.ts': 7,

@@ -1,28 +1,25 @@
 import { EventEmitter } from 'node:events';
-import { OVERRIDABLE_KEYS, RESTART_KEYS, type RestartKey, type SettingsState } from '../shared/config-api.js';
 import type { ReloadResult } from '../shared/contract.js';
-import { TokenStore, type SessionToken } from './auth/tokens.js';
-import { ConfigError, loadConfig, resolveConfig, type ConfigSource } from './config/load.js';
-import type { Config } from './config/schema.js';
-import { defaultWorkerFile, GenerationPool, type PoolOptions } from './exec/pool.js';
-import { permissionArgs } from './exec/permissions.js';
-import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
-import { createHandler } from './http/handler.js';
-import type { ReloadConfigResult, RuntimeContext, RuntimeEvents, RuntimeState } from './http/context.js';
-import { Metrics } from './http/metrics.js';
 import { FailedAttempts } from './auth/attempts.js';
-import { HttpError } from './core/errors.js';
+import { publicDefaultTokenProblem } from './auth/exposure.js';
+import { TokenStore, type SessionToken } from './auth/tokens.js';
+import type { ConfigSource } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { VERSION } from './core/version.js';
+import { permissionArgs } from './exec/permissions.js';
+import { defaultWorkerFile } from './exec/pool.js';
+import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
 import { clientErrorHandler } from './http/client-error.js';
+import type { ReloadConfigResult, RuntimeContext, RuntimeEvents } from './http/context.js';
+import { createHandler } from './http/handler.js';
 import { connectionLimits, listen, StartError, type Listening } from './http/listen.js';
-import { entryValue } from './auth/tokens.js';
-import { DEFAULT_ADMIN_TOKEN } from './config/schema.js';
+import { Metrics } from './http/metrics.js';
+import { Generation } from './load/registry.js';
 import { createLogger } from './logs/logger.js';
 import { LogSink } from './logs/sink.js';
-import { BuildCache } from './load/build.js';
-import { loadGeneration } from './load/loader.js';
-import { Generation } from './load/registry.js';
-import { watchModules } from './load/watcher.js';
-import { VERSION } from './core/version.js';
+import { ConfigController } from './runtime/config-controller.js';
+import { ReloadController } from './runtime/reloads.js';
+import { StateCell } from './runtime/state.js';
 
 // The server's front door: what its hosts (the CLI, host.ts, the desktop app in src/main) use.
 export type { Config, ConfigFile } from './config/schema.js';
@@ -38,19 +35,6 @@ export {
   validateConfig,
   type ConfigOverrides,
 } from './config/load.js';
-
-/** Whether a host only accepts connections from this machine. */
-function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
-}
-
-/** Why this config must not serve on `host`, if it must not: the documented admin token off this machine. */
-function publicDefaultTokenProblem(host: string, config: Config): string | undefined {
-  if (isLoopback(host) || !config.adminTokens.some((entry) => entryValue(entry) === DEFAULT_ADMIN_TOKEN))
-    return undefined;
-  return `refusing to listen on ${host}: the admin token is still the documented default "${DEFAULT_ADMIN_TOKEN}", which anyone who read the README knows; set your own in "adminTokens" (or listen on 127.0.0.1)`;
-}
 
 export interface RuntimeOptions {
   config: Config;
@@ -96,18 +80,24 @@ export interface Runtime {
   readonly events: EventEmitter<RuntimeEvents>;
 }
 
-/** Config keys that change how modules are loaded or run: a change reloads them. */
-const RELOAD_KEYS = ['apisDir', 'workers', 'maxWorkers', 'workerMemoryMb', 'restrictWorkers'] as const;
-/** Config keys that change how workers are started: a change replaces the spare workers. */
-const SUPPLY_KEYS = ['apisDir', 'workers', 'workerMemoryMb', 'restrictWorkers'] as const;
 const LOAD_TIMEOUT_MS = 10_000;
 
+/**
+ * The runtime: its state, and the pieces that change it wired together. The reload controller
+ * loads the modules (and watches them), the config controller applies config changes, the HTTP
+ * layer reads the state through `RuntimeContext`, and start/stop bring it all up and down.
+ */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const tokenUsage = new Map<string, number>();
   const sessionTokens = [...(options.sessionAdminTokens ?? [])];
-  const tokens = TokenStore.fromConfig(options.config, tokenUsage, sessionTokens);
+  const tokensOf = (config: Config) => TokenStore.fromConfig(config, tokenUsage, sessionTokens);
+  const state = new StateCell({
+    config: options.config,
+    tokens: tokensOf(options.config),
+    generation: Generation.empty(),
+  });
   const sink = new LogSink(options.config.logging, options.stdout, options.now);
-  sink.rememberSecrets(tokens.secrets);
+  sink.rememberSecrets(state.get().tokens.secrets);
   const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
   const events = new EventEmitter<RuntimeEvents>();
   const workerFile = options.workerFile ?? defaultWorkerFile();
@@ -118,219 +108,68 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     execArgv: config.restrictWorkers ? permissionArgs(workerFile, config.apisDir) : [],
   });
   const supply = new WorkerSupply(supplyOptions(options.config));
-  const builds = new BuildCache();
-  let state: RuntimeState = {
-    config: options.config,
-    tokens,
-    generation: Generation.empty(),
-  };
+  const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute);
   let listening: Listening | undefined;
-  /** The host the server listens on (once started): a reloaded config cannot move it. */
-  let listeningHost: string | undefined;
-  let watcher: ReturnType<typeof watchModules> | undefined;
-  let reloads: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
-  const poolOptions = (config: Config): PoolOptions => ({
+  const reloads = new ReloadController({
+    state,
     supply,
-    apisDir: config.apisDir,
-    threads: config.workers,
-    maxThreads: config.maxWorkers,
+    logger,
+    events,
     loadTimeoutMs: options.loadTimeoutMs ?? LOAD_TIMEOUT_MS,
   });
-
-  async function loadOnce(): Promise<ReloadResult> {
-    const started = performance.now();
-    const { config } = state;
-    const previous = state.generation;
-    const pool = poolOptions(config);
-    const generation = await loadGeneration(
-      {
-        apisDir: config.apisDir,
-        loadTimeoutMs: pool.loadTimeoutMs,
-        start: (modules) => GenerationPool.start(modules, pool),
-      },
-      previous,
-      builds,
-    );
-    if (stopped) {
-      await generation.pool?.close();
-      throw new Error('the runtime has stopped');
-    }
-    state = { ...state, generation }; // the atomic swap: one assignment
-    previous.pool?.retire(); // its calls in progress finish on its own code, then its workers end
-    const failed = [...generation.failures.values()];
-    const result: ReloadResult = {
-      message:
-        `Loaded ${generation.modules.size} module(s) with ${generation.endpoints.length} endpoint(s)` +
-        (failed.length ? `; ${failed.length} module(s) failed` : ''),
-      generation: generation.id,
-      modules: generation.modules.size,
-      endpoints: generation.endpoints.length,
-      failed,
-      durationMs: Math.round(performance.now() - started),
-    };
-    logger.info({ kind: 'system', event: 'reload', ...result }, result.message);
-    for (const failure of failed) {
-      logger.warn(
-        { kind: 'system', event: 'load-error', ...failure },
-        `module ${failure.module} failed to load`,
-      );
-      events.emit('loadError', failure);
-    }
-    events.emit('reloaded', result);
-    return result;
-  }
-
-  /** Reloads run one at a time, in the order asked for, each on the generation before it. */
-  function reload(): Promise<ReloadResult> {
-    const next = reloads.then(loadOnce);
-    reloads = next.catch(() => undefined);
-    return next;
-  }
-
-  async function watch(): Promise<void> {
-    await watcher?.close();
-    watcher = undefined;
-    const { config } = state;
-    if (!config.hotReload || stopped) return;
-    watcher = watchModules(config.apisDir, (changed) => {
-      logger.debug({ kind: 'system', event: 'files-changed', changed }, 'files changed');
-      reload().catch((error: unknown) => logger.error({ kind: 'error', err: error }, 'hot reload failed'));
-    });
-    await watcher.ready;
-  }
-
-  /** Where reload-config reads the config: the source it started from, else its config file as is. */
-  const configSource = (): ConfigSource | undefined =>
-    options.source ??
-    (state.config.configPath
-      ? { configPath: state.config.configPath, explicit: true, overrides: {} }
-      : undefined);
-
-  const invalidConfig = (refused: string, error: ConfigError) =>
-    new HttpError('INVALID_CONFIG', `${refused}: ${error.message}`, [
-      { path: error.key ?? '', message: error.message },
-    ]);
-
-  /**
-   * Refuses a config that must not serve: the documented admin token while the server listens
-   * beyond this machine, or would after a restart (its `host`).
-   */
-  function refuseExposure(next: Config, refused: string): void {
-    const serving = listeningHost ?? state.config.host;
-    const problem = publicDefaultTokenProblem(serving, next);
-    const hostProblem = problem ? undefined : publicDefaultTokenProblem(next.host, next);
-    if (problem || hostProblem) {
-      throw new HttpError('INVALID_CONFIG', `${refused}: ${problem ?? hostProblem}`, [
-        { path: problem ? 'adminTokens' : 'host', message: (problem ?? hostProblem)! },
-      ]);
-    }
-  }
-
-  function previewConfig(raw: Record<string, unknown>): Config {
-    const refused = 'Config not saved, nothing was written';
-    let next: Config;
-    try {
-      next = resolveConfig(raw, configSource() ?? { overrides: {} }, state.config.configPath);
-    } catch (error) {
-      if (error instanceof ConfigError) throw invalidConfig(refused, error);
-      throw error;
-    }
-    refuseExposure(next, refused);
-    return next;
-  }
-
-  async function reloadConfig(): Promise<ReloadConfigResult> {
-    const source = configSource();
-    if (!source) return { message: 'No config file to reload', changed: [], restartRequired: [] };
-    const refused = 'Config not reloaded, the running one is kept';
-    let next: Config;
-    try {
-      next = loadConfig(source);
-    } catch (error) {
-      if (error instanceof ConfigError) throw invalidConfig(refused, error);
-      throw error;
-    }
-    const previous = state.config;
-    refuseExposure(next, refused);
-    const changed = (Object.keys(next) as (keyof Config)[]).filter(
-      (key) => JSON.stringify(next[key]) !== JSON.stringify(previous[key]),
-    );
-    state = { ...state, config: next, tokens: TokenStore.fromConfig(next, tokenUsage, sessionTokens) };
-    sink.rememberSecrets(state.tokens.secrets);
-    sink.configure(next.logging);
-    listening?.setLimits(connectionLimits(next));
-    logger.level = next.debug ? 'debug' : 'info';
-    context.attempts.setLimit(next.maxFailedAuthPerMinute);
-    if (SUPPLY_KEYS.some((key) => changed.includes(key))) supply.reconfigure(supplyOptions(next));
-    const restartRequired = RESTART_KEYS.filter((key) => changed.includes(key));
-    const result: ReloadConfigResult = {
-      message:
-        changed.length === 0
-          ? 'Config reloaded; nothing changed'
-          : `Config reloaded; changed: ${changed.join(', ')}` +
-            (restartRequired.length
-              ? `. A restart is needed for ${restartRequired.join(' and ')} to take effect`
-              : ''),
-      changed,
-      restartRequired: [...restartRequired],
-    };
-    if (RELOAD_KEYS.some((key) => changed.includes(key))) result.reload = await reload();
-    if (changed.includes('hotReload') || changed.includes('apisDir')) await watch();
-    logger.info({ kind: 'system', event: 'config-reload', changed, restartRequired }, result.message);
-    events.emit('configChanged', result);
-    return result;
-  }
-
-  /** What host and port the server started with: config changes to them wait for a restart. */
-  let startedWith: Pick<Config, RestartKey> | undefined;
-  const settingsState = (): SettingsState => {
-    const started = startedWith;
-    const overrides = configSource()?.overrides ?? {};
-    return {
-      pendingRestart: started ? RESTART_KEYS.filter((key) => state.config[key] !== started[key]) : [],
-      overridden: OVERRIDABLE_KEYS.filter((key) => overrides[key] !== undefined),
-    };
-  };
+  const configs = new ConfigController({
+    state,
+    source: options.source,
+    tokensOf,
+    sink,
+    logger,
+    events,
+    attempts,
+    supply,
+    supplyOptions,
+    reloads,
+    listening: () => listening,
+  });
 
   const context: RuntimeContext = {
-    state: () => state,
-    reload,
-    reloadConfig,
-    previewConfig,
-    settingsState,
+    state: state.get,
+    reload: () => reloads.reload(),
+    reloadConfig: () => configs.reload(),
+    previewConfig: (raw) => configs.preview(raw),
+    settingsState: () => configs.settingsState(),
     startedAt: Date.now(),
     logger,
     logs: sink,
     events,
     metrics: new Metrics(),
-    attempts: new FailedAttempts(options.config.maxFailedAuthPerMinute),
+    attempts,
     url: () => listening?.url,
     version: VERSION,
   };
 
   async function start(): Promise<string> {
     if (listening) throw new Error('the runtime is already started');
-    const { host, port } = state.config;
-    const problem = publicDefaultTokenProblem(host, state.config);
+    const { config } = state.get();
+    const { host, port } = config;
+    const problem = publicDefaultTokenProblem(host, config);
     if (problem) throw new StartError(problem);
-    await reload();
+    await reloads.reload();
     try {
       listening = await listen(
         createHandler(context, { panelDir: options.panelDir, extraCorsOrigins: options.extraCorsOrigins }),
         host,
         port,
-        { limits: connectionLimits(state.config), onClientError: clientErrorHandler(context) },
+        { limits: connectionLimits(config), onClientError: clientErrorHandler(context) },
       );
-      listeningHost = host;
-      startedWith = { host, port };
+      configs.started(host, port);
     } catch (error) {
-      await state.generation.pool?.close();
+      await state.get().generation.pool?.close();
       await supply.close();
       throw error;
     }
-    await watch();
+    await reloads.watch();
     logger.info(
       { kind: 'system', event: 'start', url: listening.url, version: VERSION },
       `listening on ${listening.url}`,
@@ -342,10 +181,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (stopped) return;
     stopped = true;
     logger.info({ kind: 'system', event: 'stop', inFlight: listening?.inFlight ?? 0 }, 'stopping');
-    await watcher?.close();
+    await reloads.stop();
     await listening?.close();
-    await reloads;
-    await state.generation.pool?.close();
+    await reloads.settled();
+    await state.get().generation.pool?.close();
     await supply.close();
     logger.info({ kind: 'system', event: 'stopped' }, 'stopped');
     sink.flushSync();
@@ -355,16 +194,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   return {
     start,
     stop,
-    reload,
-    reloadConfig,
+    reload: context.reload,
+    reloadConfig: context.reloadConfig,
     get url() {
       return listening?.url;
     },
     get config() {
-      return state.config;
+      return state.get().config;
     },
     get generation() {
-      return state.generation;
+      return state.get().generation;
     },
     events,
   };

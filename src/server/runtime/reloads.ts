@@ -1,0 +1,112 @@
+import type { EventEmitter } from 'node:events';
+import type { ReloadResult } from '../../shared/contract.js';
+import { GenerationPool, type PoolOptions } from '../exec/pool.js';
+import type { WorkerSupply } from '../exec/supply.js';
+import type { RuntimeEvents } from '../http/context.js';
+import { BuildCache } from '../load/build.js';
+import { loadGeneration } from '../load/loader.js';
+import { watchModules } from '../load/watcher.js';
+import type { Logger } from '../logs/logger.js';
+import type { StateCell } from './state.js';
+
+export interface ReloadControllerOptions {
+  state: StateCell;
+  supply: WorkerSupply;
+  logger: Logger;
+  events: EventEmitter<RuntimeEvents>;
+  /** How long loading every module may take before the one loading is declared hung. */
+  loadTimeoutMs: number;
+}
+
+/**
+ * Reloads of the modules, and the watcher that asks for them. A reload builds the next
+ * generation completely, swaps it in with one assignment, then retires the one before it (its
+ * calls in progress finish on its own code). Reloads run one at a time, in the order asked for,
+ * each on the generation before it.
+ */
+export class ReloadController {
+  private readonly builds = new BuildCache();
+  private queue: Promise<unknown> = Promise.resolve();
+  private watcher: ReturnType<typeof watchModules> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ReloadControllerOptions) {}
+
+  reload(): Promise<ReloadResult> {
+    const next = this.queue.then(() => this.loadOnce());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Starts watching the APIs folder when `hotReload` is on (again, after a config change). */
+  async watch(): Promise<void> {
+    await this.watcher?.close();
+    this.watcher = undefined;
+    const { config } = this.options.state.get();
+    if (!config.hotReload || this.stopped) return;
+    const { logger } = this.options;
+    this.watcher = watchModules(config.apisDir, (changed) => {
+      logger.debug({ kind: 'system', event: 'files-changed', changed }, 'files changed');
+      this.reload().catch((error: unknown) =>
+        logger.error({ kind: 'error', err: error }, 'hot reload failed'),
+      );
+    });
+    await this.watcher.ready;
+  }
+
+  /** No more watching or reloading; a reload under way ends without swapping (see settled). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.watcher?.close();
+  }
+
+  /** Resolves once the reloads asked for have ended. */
+  settled(): Promise<unknown> {
+    return this.queue;
+  }
+
+  private async loadOnce(): Promise<ReloadResult> {
+    const { state, supply, logger, events, loadTimeoutMs } = this.options;
+    const started = performance.now();
+    const { config, generation: previous } = state.get();
+    const pool: PoolOptions = {
+      supply,
+      apisDir: config.apisDir,
+      threads: config.workers,
+      maxThreads: config.maxWorkers,
+      loadTimeoutMs,
+    };
+    const generation = await loadGeneration(
+      { apisDir: config.apisDir, loadTimeoutMs, start: (modules) => GenerationPool.start(modules, pool) },
+      previous,
+      this.builds,
+    );
+    if (this.stopped) {
+      await generation.pool?.close();
+      throw new Error('the runtime has stopped');
+    }
+    state.update({ generation }); // the atomic swap: one assignment
+    previous.pool?.retire(); // its calls in progress finish on its own code, then its workers end
+    const failed = [...generation.failures.values()];
+    const result: ReloadResult = {
+      message:
+        `Loaded ${generation.modules.size} module(s) with ${generation.endpoints.length} endpoint(s)` +
+        (failed.length ? `; ${failed.length} module(s) failed` : ''),
+      generation: generation.id,
+      modules: generation.modules.size,
+      endpoints: generation.endpoints.length,
+      failed,
+      durationMs: Math.round(performance.now() - started),
+    };
+    logger.info({ kind: 'system', event: 'reload', ...result }, result.message);
+    for (const failure of failed) {
+      logger.warn(
+        { kind: 'system', event: 'load-error', ...failure },
+        `module ${failure.module} failed to load`,
+      );
+      events.emit('loadError', failure);
+    }
+    events.emit('reloaded', result);
+    return result;
+  }
+}
