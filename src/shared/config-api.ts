@@ -7,14 +7,22 @@
  * schema's to check; it answers `422 INVALID_CONFIG` with `details` naming the key.
  */
 import { z } from 'zod';
+import {
+  keysWith,
+  SETTING_KEYS,
+  SETTINGS,
+  type KeysWith,
+  type SettingKey,
+  type SettingKind,
+} from './config-keys.js';
 import type { ReloadResult } from './contract.js';
 
 /** Config keys that take effect only when the server is started again: it listens once, at start. */
-export const RESTART_KEYS = ['host', 'port'] as const;
-export type RestartKey = (typeof RESTART_KEYS)[number];
+export const RESTART_KEYS = keysWith('restart');
+export type RestartKey = KeysWith<'restart'>;
 /** Keys a command-line flag or an `API_DEPLOY_*` variable can set, over the config file. */
-export const OVERRIDABLE_KEYS = ['host', 'port', 'apisDir'] as const;
-export type OverridableKey = (typeof OVERRIDABLE_KEYS)[number];
+export const OVERRIDABLE_KEYS = keysWith('overridable');
+export type OverridableKey = KeysWith<'overridable'>;
 
 /** What the settings answers add to the config in effect. */
 export interface SettingsState {
@@ -24,43 +32,47 @@ export interface SettingsState {
   overridden: OverridableKey[];
 }
 
-export const editableLoggingSchema = z.strictObject({
-  enableRequestLogging: z.boolean(),
-  logToFile: z.boolean(),
-  logRequestBody: z.boolean(),
-  logResponseData: z.boolean(),
-  logMaxBodySize: z.number().int(),
-  /** Relative to the config file's folder. */
-  logFilePath: z.string(),
-  logRotation: z.string(),
-  logRetention: z.string(),
-  bufferSize: z.number().int(),
-});
+/** The zod schema of each kind of setting: its JSON type (ranges are the server's to check). */
+interface KindSchemas {
+  text: z.ZodString;
+  path: z.ZodString;
+  integer: z.ZodNumber;
+  boolean: z.ZodBoolean;
+  list: z.ZodArray<z.ZodString>;
+}
+const kindSchema = (kind: SettingKind): z.ZodType =>
+  kind === 'integer'
+    ? z.number().int()
+    : kind === 'boolean'
+      ? z.boolean()
+      : kind === 'list'
+        ? z.array(z.string())
+        : z.string();
+type SchemaOf<Key extends SettingKey> = KindSchemas[(typeof SETTINGS)[Key]['kind']];
+type LoggingShape = {
+  [Key in SettingKey as Key extends `logging.${infer Name}` ? Name : never]: SchemaOf<Key>;
+};
+type TopShape = { [Key in Exclude<SettingKey, `logging.${string}`>]: SchemaOf<Key> };
+
+function shapeOf(inLogging: boolean): Record<string, z.ZodType> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const key of SETTING_KEYS) {
+    const [head, name] = key.split('.') as [string, string | undefined];
+    if (inLogging === (name !== undefined)) shape[name ?? head] = kindSchema(SETTINGS[key].kind);
+  }
+  return shape;
+}
+
+/** The `logging` keys the settings API shows and sets (SETTINGS). */
+export const editableLoggingSchema = z.strictObject(shapeOf(true) as LoggingShape);
 
 /**
- * Every config key the settings API shows and sets. Tokens (`validTokens`, `adminTokens`) are
- * not among them: they are managed by `/api/tokens`, and their values are never shown.
+ * Every config key the settings API shows and sets (SETTINGS). Tokens (`validTokens`,
+ * `adminTokens`) are not among them: they are managed by `/api/tokens`, and their values are
+ * never shown.
  */
 export const editableConfigSchema = z.strictObject({
-  host: z.string(),
-  port: z.number().int(),
-  hotReload: z.boolean(),
-  debug: z.boolean(),
-  /** Relative to the config file's folder. */
-  apisDir: z.string(),
-  functionTimeoutMs: z.number().int(),
-  maxBodyBytes: z.number().int(),
-  maxJsonDepth: z.number().int(),
-  headersTimeoutMs: z.number().int(),
-  requestTimeoutMs: z.number().int(),
-  keepAliveTimeoutMs: z.number().int(),
-  maxConnections: z.number().int(),
-  workers: z.number().int(),
-  maxWorkers: z.number().int(),
-  workerMemoryMb: z.number().int(),
-  restrictWorkers: z.boolean(),
-  maxFailedAuthPerMinute: z.number().int(),
-  corsOrigins: z.array(z.string()),
+  ...(shapeOf(false) as TopShape),
   logging: editableLoggingSchema,
 });
 
@@ -70,7 +82,6 @@ export const editableConfigSchema = z.strictObject({
  * can be sent back unchanged.
  */
 export type EditableConfig = z.infer<typeof editableConfigSchema>;
-export type EditableConfigKey = keyof EditableConfig;
 
 /** `PUT /api/config`: the keys to change (any subset; `logging` keys one by one). */
 export const configUpdateSchema = z.strictObject({
@@ -78,7 +89,6 @@ export const configUpdateSchema = z.strictObject({
   token: z.string().optional(),
   config: editableConfigSchema.extend({ logging: editableLoggingSchema.partial() }).partial(),
 });
-export type ConfigUpdate = z.input<typeof configUpdateSchema>;
 
 /** What `/api/reload-config` answers, and `PUT /api/config` under `reload`. */
 export interface ReloadConfigResult {

@@ -8,6 +8,7 @@ import {
   type ConfigView,
   type EditableConfig,
 } from '../../shared/config-api.js';
+import { SETTING_KEYS, SETTINGS } from '../../shared/config-keys.js';
 import type { ErrorDetail } from '../../shared/contract.js';
 import { ConfigError } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -104,32 +105,23 @@ function merge(raw: Record<string, unknown>, changes: ConfigChanges): void {
   if (logging) raw.logging = { ...(isPlainObject(raw.logging) ? raw.logging : {}), ...logging };
 }
 
-/** The config in effect, editable keys only (never a token), paths as the config file holds them. */
+/** The config in effect, its settings only (never a token), paths as the config file holds them. */
 function editableConfig(config: Config): EditableConfig {
   const asWritten = (file: string) => {
     if (!isInside(config.baseDir, file)) return file;
     const relative = path.relative(config.baseDir, file);
     return relative === '' ? '.' : relative.split(path.sep).join('/');
   };
-  return {
-    host: config.host,
-    port: config.port,
-    hotReload: config.hotReload,
-    debug: config.debug,
-    apisDir: asWritten(config.apisDir),
-    functionTimeoutMs: config.functionTimeoutMs,
-    maxBodyBytes: config.maxBodyBytes,
-    maxJsonDepth: config.maxJsonDepth,
-    headersTimeoutMs: config.headersTimeoutMs,
-    requestTimeoutMs: config.requestTimeoutMs,
-    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
-    maxConnections: config.maxConnections,
-    workers: config.workers,
-    maxWorkers: config.maxWorkers,
-    workerMemoryMb: config.workerMemoryMb,
-    restrictWorkers: config.restrictWorkers,
-    maxFailedAuthPerMinute: config.maxFailedAuthPerMinute,
-    corsOrigins: [...config.corsOrigins],
-    logging: { ...config.logging, logFilePath: asWritten(config.logging.logFilePath) },
-  };
+  const shown: Record<string, unknown> = {};
+  const logging: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const [head, name] = key.split('.') as [keyof Config, keyof Config['logging'] | undefined];
+    const value: unknown = name === undefined ? config[head] : config.logging[name];
+    const kind = SETTINGS[key].kind;
+    const copy =
+      kind === 'path' ? asWritten(value as string) : kind === 'list' ? [...(value as string[])] : value;
+    if (name === undefined) shown[head] = copy;
+    else logging[name] = copy;
+  }
+  return { ...shown, logging } as EditableConfig;
 }

@@ -5,6 +5,7 @@ import {
   type RestartKey,
   type SettingsState,
 } from '../../shared/config-api.js';
+import { keysWith } from '../../shared/config-keys.js';
 import type { FailedAttempts } from '../auth/attempts.js';
 import { refuseExposure } from '../auth/exposure.js';
 import type { TokenStore } from '../auth/tokens.js';
@@ -19,10 +20,9 @@ import type { LogSink } from '../logs/sink.js';
 import type { ReloadController } from './reloads.js';
 import type { StateCell } from './state.js';
 
-/** Config keys that change how modules are loaded or run: a change reloads them. */
-const RELOAD_KEYS = ['apisDir', 'workers', 'maxWorkers', 'workerMemoryMb', 'restrictWorkers'] as const;
-/** Config keys that change how workers are started: a change replaces the spare workers. */
-const SUPPLY_KEYS = ['apisDir', 'workers', 'workerMemoryMb', 'restrictWorkers'] as const;
+const RELOAD_KEYS = keysWith('reloads');
+const SUPPLY_KEYS = keysWith('restartsWorkers');
+const WATCH_KEYS = keysWith('rewatch');
 
 export interface ConfigControllerOptions {
   state: StateCell;
@@ -110,7 +110,7 @@ export class ConfigController {
       restartRequired: [...restartRequired],
     };
     if (RELOAD_KEYS.some((key) => changed.includes(key))) result.reload = await reloads.reload();
-    if (changed.includes('hotReload') || changed.includes('apisDir')) await reloads.watch();
+    if (WATCH_KEYS.some((key) => changed.includes(key))) await reloads.watch();
     logger.info({ kind: 'system', event: 'config-reload', changed, restartRequired }, result.message);
     events.emit('configChanged', result);
     return result;
