@@ -99,3 +99,33 @@ describe('the source tree', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+/** Source text without its comments (an example in a doc comment is not code). */
+const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+
+describe('the error catalogue', () => {
+  it('is the only place a code is defined: every code the server writes is in ERRORS', async () => {
+    const { ERRORS } = await import('../src/shared/contract.js');
+    const written = sourceFiles('src/server').flatMap((file) =>
+      [
+        ...withoutComments(readFileSync(file, 'utf8')).matchAll(
+          /(?:new HttpError\(\s*|\bcode: )'([A-Z][A-Z_]+)'|code === '([A-Z][A-Z_]+)'/g,
+        ),
+      ].map((match) => ({ file, code: (match[1] ?? match[2])! })),
+    );
+    expect(written.length).toBeGreaterThan(20);
+    // Node's and llhttp's own codes (ENAMETOOLONG, HPE_…) are read, not written: only ours count.
+    const ours = written.filter(({ code }) => !/^(?:E[A-Z]+|HPE_[A-Z_]+|ERR_[A-Z_]+)$/.test(code));
+    expect(ours.filter(({ code }) => !(code in ERRORS))).toEqual([]);
+  });
+});
+
+describe('docs/architecture.md', () => {
+  it('names every folder and top-level file of src/server', () => {
+    const doc = readFileSync('docs/architecture.md', 'utf8');
+    const missing = Object.keys(SERVER_LAYERS).filter(
+      (layer) => !doc.includes(layer.endsWith('.ts') ? `\`${layer}\`` : `\`${layer}/\``),
+    );
+    expect(missing).toEqual([]);
+  });
+});
