@@ -81,3 +81,58 @@ export class ApiError extends Error {
 export function isApiError(value: unknown): value is ApiError {
   return value instanceof Error && API_ERROR in value;
 }
+
+/** Who called: the token's id and label (never its value) and its role. */
+export interface Caller {
+  tokenId: string;
+  label: string;
+  role: 'business' | 'admin';
+}
+
+/** A function's own log lines: into the runtime's log as `kind: "app"`, with the request's id. */
+export interface AppLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The call being answered, as `context()` gives it. */
+export interface RequestContext {
+  /** The request's id: its `x-request-id`, and the id of its log lines. */
+  readonly requestId: string;
+  /** `/module/function`. */
+  readonly endpoint: string;
+  /** The request's headers, lower-cased, without `authorization`, `cookie` and `proxy-authorization`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The client's address. */
+  readonly client: string | undefined;
+  readonly caller: Caller;
+  /**
+   * Aborted when the call passes its time limit or the client goes away: pass it on to `fetch`
+   * and other work that can stop (`fetch(url, { signal: context().signal })`).
+   */
+  readonly signal: AbortSignal;
+  /** When the call's time limit passes, in milliseconds since 1970. */
+  readonly deadline: number;
+  readonly log: AppLog;
+}
+
+/** Where the worker that runs the call keeps its context (exec/worker/context.ts sets it). */
+const CONTEXT_PROVIDER = Symbol.for('api-deploy.context');
+
+/**
+ * The call being answered: its request id, headers, caller, time limit and a log. Call it inside
+ * an API function (or anything it starts, awaits included); outside a call it throws.
+ */
+export function context(): RequestContext {
+  const provider = (globalThis as { [CONTEXT_PROVIDER]?: () => RequestContext | undefined })[
+    CONTEXT_PROVIDER
+  ];
+  const current = provider?.();
+  if (!current) {
+    throw new Error(
+      'context() is only available while an API function is answering a call (not at the top level of a module)',
+    );
+  }
+  return current;
+}

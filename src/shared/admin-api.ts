@@ -56,8 +56,9 @@ export interface EndpointMetrics {
   lastCall: string;
 }
 
-export type LogKind = 'request' | 'error' | 'system' | 'auth';
-export const LOG_KINDS: readonly LogKind[] = ['request', 'error', 'system', 'auth'];
+/** `app`: a function's own lines (`context().log`), with the request id of the call. */
+export const LOG_KINDS = ['request', 'app', 'error', 'system', 'auth'] as const;
+export type LogKind = (typeof LOG_KINDS)[number];
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 

@@ -5,12 +5,21 @@ import { HttpError } from '../core/errors.js';
 import { BLOCKED_AFTER_MS } from './heartbeat.js';
 import {
   LoadHangError,
+  type CallContext,
   type GenerationRunner,
   type ModuleReport,
   type RegisteredEndpoint,
   type WorkerModule,
 } from '../load/served.js';
-import type { CallFailure, CallMessage, LoadedMessage, LoadMessage, ResultMessage } from './protocol.js';
+import type {
+  AbortMessage,
+  AppLogMessage,
+  CallFailure,
+  CallMessage,
+  LoadedMessage,
+  LoadMessage,
+  ResultMessage,
+} from './protocol.js';
 import type { BootedWorker, WorkerSupply } from './supply.js';
 
 export interface PoolOptions {
@@ -22,6 +31,8 @@ export interface PoolOptions {
   maxThreads: number;
   /** How long loading all modules may take before the one loading is declared hung. */
   loadTimeoutMs: number;
+  /** Where a function's own log lines go (`context().log`). */
+  onAppLog?: (line: AppLogMessage) => void;
 }
 
 /** Calls of `async` functions one worker interleaves at most. */
@@ -127,8 +138,18 @@ export class GenerationPool implements GenerationRunner {
     }
   }
 
-  /** Runs a call; resolves to the result's JSON text or throws an HttpError. */
-  call(endpoint: RegisteredEndpoint, body: Record<string, unknown>, timeoutMs: number): Promise<string> {
+  /**
+   * Runs a call; resolves to the result's JSON text or throws an HttpError. `context` is what
+   * the function's `context()` tells of its request; `gone` aborts its signal (the client went
+   * away), or drops the call if it is still waiting for a worker.
+   */
+  call(
+    endpoint: RegisteredEndpoint,
+    body: Record<string, unknown>,
+    timeoutMs: number,
+    context: Omit<CallContext, 'deadline'>,
+    gone?: AbortSignal,
+  ): Promise<string> {
     if (this.closed)
       return Promise.reject(new HttpError('INTERNAL_ERROR', 'this generation has been replaced'));
     const path = endpoint.info.path;
@@ -136,14 +157,16 @@ export class GenerationPool implements GenerationRunner {
     return new Promise<string>((resolve, reject) => {
       const id = this.nextId++;
       const timer = setTimeout(() => this.timeOut(pending, timeoutMs), timeoutMs);
+      const onGone = () => this.abandon(pending);
       const settle = () => {
         clearTimeout(timer);
+        gone?.removeEventListener('abort', onGone);
         this.active--;
         if (this.retired && this.active === 0) void this.close();
       };
       const pending: PendingCall = {
         id,
-        message: [id, path, body],
+        message: [id, path, body, { ...context, deadline: Date.now() + timeoutMs }],
         async: endpoint.async,
         resolve: (json) => {
           settle();
@@ -154,11 +177,23 @@ export class GenerationPool implements GenerationRunner {
           reject(error);
         },
       };
+      gone?.addEventListener('abort', onGone, { once: true });
       if (!this.dispatch(pending)) {
         this.queue.push(pending);
         this.grow();
       }
     });
+  }
+
+  /** The caller of a call went away: a queued call is dropped, a running one's signal aborted. */
+  private abandon(pending: PendingCall): void {
+    const queued = this.queue.indexOf(pending);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      pending.reject(new HttpError('BAD_REQUEST', 'the client went away before the call started'));
+      return;
+    }
+    pending.worker?.worker.postMessage({ type: 'abort', id: pending.id } satisfies AbortMessage);
   }
 
   /** Starts workers up to the pool's size. */
@@ -209,7 +244,10 @@ export class GenerationPool implements GenerationRunner {
     });
     worker.worker.postMessage(this.load);
     const reports = await loaded;
-    worker.worker.on('message', (message: ResultMessage) => this.answer(worker, message));
+    worker.worker.on('message', (message: ResultMessage | AppLogMessage) => {
+      if (Array.isArray(message)) this.answer(worker, message);
+      else this.options.onAppLog?.(message);
+    });
     worker.ready = true;
     this.drain();
     return reports;

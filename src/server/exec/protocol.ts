@@ -1,9 +1,9 @@
 /**
  * What crosses between the main thread and the workers: plain data only, kept small on the
- * hot path (a call is a 3-element array each way).
+ * hot path (a call is a 4-element array there and a 3-element one back).
  */
 import type { ErrorDetail } from '../../shared/contract.js';
-import type { ModuleReport, WorkerModule } from '../load/served.js';
+import type { CallContext, ModuleReport, WorkerModule } from '../load/served.js';
 
 /** Given to every worker when it starts, before it has any user code. */
 export interface WorkerStart {
@@ -26,7 +26,23 @@ export interface LoadMessage {
 }
 
 /** Main → worker: run a call. */
-export type CallMessage = [id: number, path: string, body: Record<string, unknown>];
+export type CallMessage = [id: number, path: string, body: Record<string, unknown>, context: CallContext];
+
+/** Main → worker: the caller went away: the call's signal is aborted. */
+export interface AbortMessage {
+  type: 'abort';
+  id: number;
+}
+
+/** Worker → main: a line of a function's own log (`context().log`). */
+export interface AppLogMessage {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  requestId: string;
+  endpoint: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
 
 /** Worker → main: the worker is booted (no modules yet). */
 export interface BootedMessage {

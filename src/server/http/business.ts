@@ -53,10 +53,22 @@ export function businessHandler(runtime: RuntimeContext) {
       throw new HttpError('ENDPOINT_NOT_FOUND', `No endpoint ${path}`);
     }
     // The generation read above runs the call, even if a reload swaps in another meanwhile.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const dataJson = await generation.pool!.call(
       endpoint,
       body,
       endpoint.timeoutMs ?? config.functionTimeoutMs,
+      {
+        requestId: String(res.getHeader('x-request-id')),
+        endpoint: path,
+        headers: forwardedHeaders(req),
+        client: clientOf(req),
+        caller: { tokenId: identity.id, label: identity.label, role: identity.role },
+      },
+      gone.signal,
     );
     if (logging.enableRequestLogging && logging.logResponseData) note(res, { response: dataJson });
     sendData(res, path, dataJson);
@@ -72,4 +84,16 @@ function unknownKeys(request: Record<string, unknown>): HttpError {
         message: 'Unknown key: a request has only "token" and "body"; parameters go inside "body"',
       })),
   );
+}
+
+/** Headers a function may read: not the credentials, which `context()` must never hand on. */
+const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || HIDDEN_HEADERS.has(name)) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
 }

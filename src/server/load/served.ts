@@ -34,10 +34,31 @@ export interface ModuleReport {
   error?: LoadError;
 }
 
+/** What a call's function may know of its request (`context()`), sent with the call. */
+export interface CallContext {
+  requestId: string;
+  endpoint: string;
+  /** Lower-cased, without the credentials (`authorization`, `cookie`, `proxy-authorization`). */
+  headers: Record<string, string>;
+  client: string | undefined;
+  caller: { tokenId: string; label: string; role: 'business' | 'admin' };
+  /** When the call's time limit passes (ms since 1970). */
+  deadline: number;
+}
+
 /** What runs a generation's code (the worker pool, exec/pool.ts), as the registry sees it. */
 export interface GenerationRunner {
-  /** Runs a call; resolves to the result's JSON text or throws an HttpError. */
-  call(endpoint: RegisteredEndpoint, body: Record<string, unknown>, timeoutMs: number): Promise<string>;
+  /**
+   * Runs a call; resolves to the result's JSON text or throws an HttpError. `context` is what
+   * the function's `context()` tells of its request; `gone` says the client went away.
+   */
+  call(
+    endpoint: RegisteredEndpoint,
+    body: Record<string, unknown>,
+    timeoutMs: number,
+    context: Omit<CallContext, 'deadline'>,
+    gone?: AbortSignal,
+  ): Promise<string>;
   /** No new calls will come: end once the calls in progress have finished. */
   retire(): void;
   /** Ends at once; calls still running or queued fail. */

@@ -1,3 +1,4 @@
+import { LOG_KINDS } from '../../shared/admin-api.js';
 import { z } from 'zod';
 
 /** A log entry as the admin API returns it: pino's fields, plus its sequence number. */
@@ -7,7 +8,7 @@ const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 4
 
 /** The filters of `GET /api/logs` and `/api/logs/stream`, validated from the query string. */
 export const logFilterSchema = z.strictObject({
-  type: z.enum(['request', 'error', 'system', 'auth']).optional(),
+  type: z.enum(LOG_KINDS).optional(),
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
   endpoint: z.string().min(1).optional(),
   status: z

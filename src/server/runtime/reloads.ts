@@ -75,6 +75,8 @@ export class ReloadController {
       threads: config.workers,
       maxThreads: config.maxWorkers,
       loadTimeoutMs,
+      onAppLog: ({ level, requestId, endpoint, message, fields }) =>
+        logger[level]({ ...fields, kind: 'app', requestId, endpoint }, message),
     };
     const generation = await loadGeneration(
       { apisDir: config.apisDir, loadTimeoutMs, start: (modules) => GenerationPool.start(modules, pool) },

@@ -3,7 +3,6 @@
  * kept warm), loads one generation's modules when told to, then answers calls. User code runs
  * only here, never on the HTTP thread.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ERRORS, type LoadError } from '../../../shared/contract.js';
 import type { ModuleBuild } from '../../load/build.js';
@@ -11,9 +10,11 @@ import { relativeTo } from '../../load/discover.js';
 import { describeModule, type CallableEndpoint } from './describe.js';
 import { evaluateModule, ModuleLoadError } from './evaluate.js';
 import { callEndpoint, errorMessage, thrown } from './call.js';
+import { callContext, currentCall, runAsCall } from './context.js';
 import { startBeating } from '../heartbeat.js';
 import type { ModuleReport, WorkerModule } from '../../load/served.js';
 import type {
+  AbortMessage,
   BootedMessage,
   CallMessage,
   LoadedMessage,
@@ -26,11 +27,8 @@ const port = parentPort!;
 const start = workerData as WorkerStart;
 startBeating(start.heartbeats, start.heartbeatEpoch, start.slot);
 
-/**
- * The call a piece of user code runs for: timers and callbacks it starts inherit it, so an error
- * thrown outside the call's await chain fails that call rather than ending the worker.
- */
-const currentCall = new AsyncLocalStorage<{ fail(error: unknown): void }>();
+/** The calls running here, by id, with what aborts their signal. */
+const aborts = new Map<number, AbortController>();
 
 // A user's process.exit() would end this worker; make it an error of the call instead.
 process.exit = ((code?: number) => {
@@ -39,7 +37,9 @@ process.exit = ((code?: number) => {
 
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (error: unknown) => {
-    const call = currentCall.getStore();
+    // Timers and callbacks a call starts inherit it: an error thrown outside its await chain
+    // fails that call rather than ending the worker.
+    const call = currentCall();
     if (call) call.fail(error);
     else console.error(`api-deploy worker: ${event} outside a call: ${errorMessage(error)}`);
   });
@@ -47,8 +47,9 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
 
 const endpoints = new Map<string, CallableEndpoint>();
 
-port.on('message', (message: LoadMessage | CallMessage) => {
+port.on('message', (message: LoadMessage | CallMessage | AbortMessage) => {
   if (Array.isArray(message)) call(message);
+  else if (message.type === 'abort') aborts.get(message.id)?.abort(new Error('the client went away'));
   else load(message);
 });
 port.postMessage({ type: 'booted' } satisfies BootedMessage);
@@ -104,7 +105,7 @@ function register(
   };
 }
 
-function call([id, path, body]: CallMessage): void {
+function call([id, path, body, sent]: CallMessage): void {
   const endpoint = endpoints.get(path);
   if (!endpoint) {
     const message = `${path} did not load in this worker`;
@@ -115,10 +116,19 @@ function call([id, path, body]: CallMessage): void {
     ]);
     return;
   }
+  const abort = new AbortController();
+  // The signal also ends at the deadline: the main thread answers 504 then.
+  const deadline = setTimeout(
+    () => abort.abort(new Error(`${path} passed its time limit`)),
+    Math.max(0, sent.deadline - Date.now()),
+  );
+  aborts.set(id, abort);
   let answered = false;
   const answer = (result: ResultMessage) => {
     if (answered) return;
     answered = true;
+    clearTimeout(deadline);
+    aborts.delete(id);
     reply(result);
   };
   const fail = (error: unknown) =>
@@ -127,7 +137,8 @@ function call([id, path, body]: CallMessage): void {
       false,
       thrown(new Error(`uncaught error outside the call's await chain: ${errorMessage(error)}`)),
     ]);
-  currentCall.run({ fail }, () => {
+  const context = callContext(sent, abort, (line) => port.postMessage(line));
+  runAsCall({ fail, context }, () => {
     callEndpoint(endpoint, body).then(
       (result) => answer(result.ok ? [id, true, result.json] : [id, false, result.failure]),
       (error: unknown) => answer([id, false, thrown(error)]),
