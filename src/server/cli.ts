@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `npm run serve -- [--config FILE] [--host H] [--port P] [--apis DIR]`: the headless server. */
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, resolveConfigSource } from './config/load.js';
@@ -15,6 +16,7 @@ Usage: npm run serve -- [options]
   --host HOST     address to listen on (env API_DEPLOY_HOST)
   --port PORT     port to listen on (env API_DEPLOY_PORT)
   --apis DIR      folder of API modules (env API_DEPLOY_APIS_DIR)
+  --secrets FILE  the secrets file (default: api-deploy.secrets.json beside the config)
   --quiet         no log lines on standard output (the log file still has them)
   --help          show this help
   --version       show the version`;
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         apis: { type: 'string' },
         quiet: { type: 'boolean' },
+        secrets: { type: 'string' },
         help: { type: 'boolean' },
         version: { type: 'boolean' },
       },
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
       // The bundle is out/server/cli.js: the panel is in out/renderer, the worker beside it.
       outDir: fileURLToPath(new URL('..', import.meta.url)),
       stdout: args.quiet ? undefined : process.stdout,
+      secretsFile: args.secrets === undefined ? undefined : path.resolve(args.secrets),
     });
     await runtime.start();
   } catch (error) {

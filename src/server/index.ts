@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import type { ReloadResult } from '../shared/contract.js';
 import { FailedAttempts } from './auth/attempts.js';
 import { publicDefaultTokenProblem } from './auth/exposure.js';
@@ -16,10 +17,12 @@ import { connectionLimits, listen, StartError, type Listening } from './http/lis
 import { Metrics } from './http/metrics.js';
 import { Generation } from './load/registry.js';
 import { createLogger } from './logs/logger.js';
+import { Redactor } from './logs/redact.js';
 import { LogSink } from './logs/sink.js';
 import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
 import { StateCell } from './runtime/state.js';
+import { SecretStore } from './workspace/secrets.js';
 
 // The server's front door: what its hosts (the CLI, host.ts, the desktop app in src/main) use.
 export type { Config, ConfigFile } from './config/schema.js';
@@ -61,6 +64,13 @@ export interface RuntimeOptions {
    */
   sessionAdminTokens?: SessionToken[];
   /**
+   * The secrets file (`--secrets`); by default `api-deploy.secrets.json` beside the config file
+   * (or in the current folder without one).
+   */
+  secretsFile?: string;
+  /** Where `API_DEPLOY_SECRET_*` variables are read; the process's environment by default. */
+  env?: NodeJS.ProcessEnv;
+  /**
    * Origins allowed to call the server from a browser (CORS) beside the config's `corsOrigins`,
    * for this run only (the desktop app's renderer dev server).
    */
@@ -81,6 +91,7 @@ export interface Runtime {
 }
 
 const LOAD_TIMEOUT_MS = 10_000;
+const SECRETS_FILE = 'api-deploy.secrets.json';
 
 /**
  * The runtime: its state, and the pieces that change it wired together. The reload controller
@@ -111,6 +122,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute);
   let listening: Listening | undefined;
   let stopped = false;
+  let secrets: SecretStore | undefined;
+  const secretValues = () => secrets?.values() ?? {};
+  const answerRedactor = new Redactor();
 
   const reloads = new ReloadController({
     state,
@@ -118,6 +132,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logger,
     events,
     loadTimeoutMs: options.loadTimeoutMs ?? LOAD_TIMEOUT_MS,
+    secrets: secretValues,
   });
   const configs = new ConfigController({
     state,
@@ -147,7 +162,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     attempts,
     url: () => listening?.url,
     version: VERSION,
+    secrets: () => {
+      if (!secrets) throw new Error('the runtime has not started');
+      return secrets;
+    },
+    withoutSecrets: (text) => answerRedactor.scrub(text),
   };
+
+  /** Opens the secrets; each change reaches the running workers, and its values the redaction. */
+  async function openSecrets(): Promise<void> {
+    const { config } = state.get();
+    const file = options.secretsFile ?? path.join(config.baseDir, SECRETS_FILE);
+    try {
+      secrets = await SecretStore.open(file, options.env);
+    } catch (error) {
+      throw new StartError((error as Error).message);
+    }
+    const take = () => {
+      const values = secretValues();
+      sink.rememberSecrets(Object.values(values));
+      answerRedactor.remember(Object.values(values));
+      state.get().generation.pool?.updateSecrets(values);
+    };
+    take();
+    secrets.onChange(take);
+  }
 
   async function start(): Promise<string> {
     if (listening) throw new Error('the runtime is already started');
@@ -155,6 +194,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const { host, port } = config;
     const problem = publicDefaultTokenProblem(host, config);
     if (problem) throw new StartError(problem);
+    await openSecrets();
     await reloads.reload();
     try {
       listening = await listen(

@@ -136,3 +136,36 @@ export function context(): RequestContext {
   }
   return current;
 }
+
+/** Where the worker keeps the workspace's secrets (exec/worker/secrets.ts sets it). */
+const SECRETS_PROVIDER = Symbol.for('api-deploy.secrets');
+const secretValues = (): Readonly<Record<string, string>> =>
+  (globalThis as { [SECRETS_PROVIDER]?: () => Readonly<Record<string, string>> })[SECRETS_PROVIDER]?.() ?? {};
+
+/**
+ * A secret's value, set in the panel's Secrets view (or an `API_DEPLOY_SECRET_<NAME>` variable on
+ * a server). Throws when there is no such secret. The latest value is read at each call.
+ */
+export function secret(name: string): string {
+  const value = secretValues()[name];
+  if (value === undefined) {
+    throw new Error(
+      `No secret named ${name}: add it in the control panel's Secrets view, or set API_DEPLOY_SECRET_${name} where the server starts`,
+    );
+  }
+  return value;
+}
+
+/** The secrets by name, as `env.NAME` (undefined when there is no such secret). */
+export const env: Readonly<Record<string, string | undefined>> = new Proxy(
+  {},
+  {
+    get: (_target, name) => (typeof name === 'string' ? secretValues()[name] : undefined),
+    has: (_target, name) => typeof name === 'string' && name in secretValues(),
+    ownKeys: () => Object.keys(secretValues()),
+    getOwnPropertyDescriptor: (_target, name) =>
+      typeof name === 'string' && name in secretValues()
+        ? { enumerable: true, configurable: true, value: secretValues()[name] }
+        : undefined,
+  },
+);

@@ -155,3 +155,12 @@ export interface RuntimeEventMap {
 }
 
 export type { EndpointInfo, LoadError, ReloadConfigResult, ReloadResult };
+
+/** `GET /api/secrets`: a secret as the admin API shows it, never its value. */
+export interface SecretInfo {
+  name: string;
+  /** `file`: set through the admin API (the secrets file); `env`: an `API_DEPLOY_SECRET_*` variable. */
+  source: 'file' | 'env';
+  created?: string;
+  updated?: string;
+}

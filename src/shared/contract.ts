@@ -44,6 +44,8 @@ export const ERRORS = {
     message: 'This is the last admin token; create another before revoking it',
   },
   NO_CONFIG_FILE: { status: 409, message: 'The server runs without a config file' },
+  SECRET_NOT_FOUND: { status: 404, message: 'No such secret' },
+  SECRET_FROM_ENV: { status: 409, message: 'This secret is set by an API_DEPLOY_SECRET_ variable' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,7 +9,12 @@ import path from 'node:path';
  * flushed so the rename survives a power cut. An existing file keeps its mode. The temporary
  * file has a dot name, which the module loader and the watcher ignore.
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  content: string,
+  /** The file's mode, whatever it was (0o600 for a secrets file); by default an existing file's. */
+  { mode: forcedMode }: { mode?: number } = {},
+): Promise<void> {
   const dir = path.dirname(file);
   // The file's name, cut so the temporary name stays within a name's 255 bytes.
   const stem = Buffer.from(path.basename(file))
@@ -17,10 +22,12 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     .toString('utf8')
     .replace(/\uFFFD$/, '');
   const temporary = path.join(dir, `.${stem}.${randomBytes(6).toString('hex')}.tmp`);
-  const mode = await stat(file).then(
-    (info) => info.mode & 0o7777,
-    () => undefined,
-  );
+  const mode =
+    forcedMode ??
+    (await stat(file).then(
+      (info) => info.mode & 0o7777,
+      () => undefined,
+    ));
   const handle = await open(temporary, 'wx', mode);
   try {
     try {

@@ -19,6 +19,7 @@ import type {
   LoadedMessage,
   LoadMessage,
   ResultMessage,
+  SecretsMessage,
 } from './protocol.js';
 import type { BootedWorker, WorkerSupply } from './supply.js';
 
@@ -33,6 +34,8 @@ export interface PoolOptions {
   loadTimeoutMs: number;
   /** Where a function's own log lines go (`context().log`). */
   onAppLog?: (line: AppLogMessage) => void;
+  /** The workspace's secrets when the pool starts (updateSecrets changes them). */
+  secrets: Record<string, string>;
 }
 
 /** Calls of `async` functions one worker interleaves at most. */
@@ -104,7 +107,7 @@ export class GenerationPool implements GenerationRunner {
     modules: WorkerModule[],
     progress: SharedArrayBuffer,
   ) {
-    this.load = { type: 'load', apisDir: options.apisDir, modules, progress };
+    this.load = { type: 'load', apisDir: options.apisDir, modules, progress, secrets: options.secrets };
   }
 
   /** Readies the pool's workers, which load the modules, and reads what loaded. */
@@ -202,6 +205,14 @@ export class GenerationPool implements GenerationRunner {
     for (let count = this.workers.size + this.starting; count < this.options.threads; count++) {
       this.addWorker().catch(() => undefined);
     }
+  }
+
+  /** New secrets: for the workers running now, and those that start later. */
+  updateSecrets(secrets: Record<string, string>): void {
+    this.load.secrets = secrets;
+    const message: SecretsMessage = { type: 'secrets', secrets };
+    // A worker still loading gets it after its load message, so it ends with these too.
+    for (const worker of this.workers) worker.worker.postMessage(message);
   }
 
   /** No new calls will come: close once the calls in progress have finished. */

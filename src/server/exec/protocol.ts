@@ -23,6 +23,14 @@ export interface LoadMessage {
    * name the module that hangs while loading.
    */
   progress: SharedArrayBuffer;
+  /** The workspace's secrets, by name. */
+  secrets: Record<string, string>;
+}
+
+/** Main → worker: the secrets changed; the next reads see these. */
+export interface SecretsMessage {
+  type: 'secrets';
+  secrets: Record<string, string>;
 }
 
 /** Main → worker: run a call. */

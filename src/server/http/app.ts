@@ -11,6 +11,7 @@ import { openApiRouter } from './openapi.js';
 import { PANEL_CSP, panelHandlers } from './panel.js';
 import { endpointOf, isReservedPath } from './request.js';
 import { respondError } from './respond.js';
+import { secretsRouter } from './secrets.js';
 import { settingsRouter } from './settings.js';
 import { statusHandler } from './status.js';
 
@@ -48,6 +49,7 @@ export function createApp(runtime: RuntimeContext, { panelDir }: AppOptions = {}
   app.use(settingsRouter(runtime));
   app.use(tokensRouter(runtime));
   app.use(filesRouter(runtime));
+  app.use(secretsRouter(runtime));
   app.use((req) => {
     const path = endpointOf(req);
     if (req.method !== 'POST' && runtime.state().generation.endpoint(path))

@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logs/logger.js';
 import type { LogSink } from '../logs/sink.js';
 import type { Generation } from '../load/registry.js';
+import type { SecretStore } from '../workspace/secrets.js';
 
 /** What one request reads: taken once per request, so a reload mid-request does not mix states. */
 export interface RuntimeState {
@@ -51,4 +52,11 @@ export interface RuntimeContext {
   /** Where logs go; its ring buffer answers the admin API's log queries. */
   readonly logs: LogSink;
   readonly version: string;
+  /** The workspace's secrets (open once the runtime has started). */
+  secrets(): SecretStore;
+  /**
+   * `text` without any secret value this process has known, for what the runtime itself answers
+   * (error messages, the status page). Tokens are not taken out: a client may see its own.
+   */
+  withoutSecrets(text: string): string;
 }

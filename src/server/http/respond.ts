@@ -68,7 +68,8 @@ export function respondError(
     for (const [name, value] of Object.entries(httpError.headers)) res.setHeader(name, value);
   const envelope: ErrorEnvelope = {
     success: false,
-    error: httpError.message,
+    // A message may quote a secret (a function's error, a load error quoting source).
+    error: runtime.withoutSecrets(httpError.message),
     code: httpError.code,
     endpoint,
   };

@@ -17,7 +17,8 @@ export function statusHandler(runtime: RuntimeContext) {
       endpoints: generation.endpoints,
       failedModules: [...generation.failures.values()],
     };
-    writeJson(res, 200, JSON.stringify(page));
+    // A load error may quote source text: no secret in it reaches the page.
+    writeJson(res, 200, runtime.withoutSecrets(JSON.stringify(page)));
   };
 }
 

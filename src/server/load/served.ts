@@ -59,6 +59,8 @@ export interface GenerationRunner {
     context: Omit<CallContext, 'deadline'>,
     gone?: AbortSignal,
   ): Promise<string>;
+  /** New values of the workspace's secrets, seen by the calls from now on. */
+  updateSecrets(secrets: Record<string, string>): void;
   /** No new calls will come: end once the calls in progress have finished. */
   retire(): void;
   /** Ends at once; calls still running or queued fail. */

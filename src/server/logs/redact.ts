@@ -52,3 +52,32 @@ export function secretForms(secret: string): string[] {
   const twice = JSON.stringify(once).slice(1, -1);
   return [...new Set([secret, once, twice])];
 }
+
+/**
+ * A set of values never to show, each kept from the first time it is known for as long as the
+ * process runs (revoked or deleted, it may still be in a client's hands), in every form a JSON
+ * line may spell it.
+ */
+export class Redactor {
+  private readonly known = new Set<string>();
+  /** The values, for redactBody. */
+  readonly values: string[] = [];
+  private readonly forms: string[] = [];
+
+  remember(values: readonly string[]): void {
+    for (const value of values) {
+      if (value.length === 0 || this.known.has(value)) continue;
+      this.known.add(value);
+      this.values.push(value);
+      for (const form of secretForms(value)) if (!this.forms.includes(form)) this.forms.push(form);
+    }
+  }
+
+  /** `text` with every known value replaced by `[redacted]`. */
+  scrub(text: string): string {
+    for (const form of this.forms) {
+      if (text.includes(form)) text = text.replaceAll(form, '[redacted]');
+    }
+    return text;
+  }
+}

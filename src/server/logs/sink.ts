@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { secretForms } from './redact.js';
+import { Redactor } from './redact.js';
 import { requestLine, type RequestRecord } from './request-line.js';
 import { LogRing } from './ring.js';
 import { RollingFile } from './rolling-file.js';
@@ -16,11 +16,8 @@ export class LogSink {
   readonly ring: LogRing;
   private file: RollingFile | undefined;
   private fileSettings = '';
-  /** Every secret value this process has known, once each. */
-  private readonly known = new Set<string>();
-  private readonly secrets: string[] = [];
-  /** Those values as a line may spell them (secretForms). */
-  private readonly forms: string[] = [];
+  /** Every token and secret value this process has known. */
+  private readonly redactor = new Redactor();
   private maxText = 0;
 
   constructor(
@@ -61,12 +58,7 @@ export class LogSink {
    * hands, or in a line yet to be written).
    */
   rememberSecrets(values: readonly string[]): void {
-    for (const value of values) {
-      if (value.length === 0 || this.known.has(value)) continue;
-      this.known.add(value);
-      this.secrets.push(value);
-      for (const form of secretForms(value)) if (!this.forms.includes(form)) this.forms.push(form);
-    }
+    this.redactor.remember(values);
   }
 
   /**
@@ -75,13 +67,11 @@ export class LogSink {
    * one, in pino's shape.
    */
   request(record: RequestRecord): void {
-    this.write(requestLine(record, this.maxText, this.secrets));
+    this.write(requestLine(record, this.maxText, this.redactor.values));
   }
 
   write(line: string): void {
-    for (const form of this.forms) {
-      if (line.includes(form)) line = line.replaceAll(form, '[redacted]');
-    }
+    line = this.redactor.scrub(line);
     this.ring.push(line);
     this.file?.write(line);
     this.stdout?.write(line);

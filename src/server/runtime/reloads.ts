@@ -16,6 +16,8 @@ export interface ReloadControllerOptions {
   events: EventEmitter<RuntimeEvents>;
   /** How long loading every module may take before the one loading is declared hung. */
   loadTimeoutMs: number;
+  /** The workspace's secrets now, for the workers of a new generation. */
+  secrets(): Record<string, string>;
 }
 
 /**
@@ -66,7 +68,7 @@ export class ReloadController {
   }
 
   private async loadOnce(): Promise<ReloadResult> {
-    const { state, supply, logger, events, loadTimeoutMs } = this.options;
+    const { state, supply, logger, events, loadTimeoutMs, secrets } = this.options;
     const started = performance.now();
     const { config, generation: previous } = state.get();
     const pool: PoolOptions = {
@@ -75,6 +77,7 @@ export class ReloadController {
       threads: config.workers,
       maxThreads: config.maxWorkers,
       loadTimeoutMs,
+      secrets: secrets(),
       onAppLog: ({ level, requestId, endpoint, message, fields }) =>
         logger[level]({ ...fields, kind: 'app', requestId, endpoint }, message),
     };

@@ -20,8 +20,10 @@ import type {
   LoadedMessage,
   LoadMessage,
   ResultMessage,
+  SecretsMessage,
   WorkerStart,
 } from '../protocol.js';
+import { applySecrets } from './secrets.js';
 
 const port = parentPort!;
 const start = workerData as WorkerStart;
@@ -47,14 +49,16 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
 
 const endpoints = new Map<string, CallableEndpoint>();
 
-port.on('message', (message: LoadMessage | CallMessage | AbortMessage) => {
+port.on('message', (message: LoadMessage | CallMessage | AbortMessage | SecretsMessage) => {
   if (Array.isArray(message)) call(message);
   else if (message.type === 'abort') aborts.get(message.id)?.abort(new Error('the client went away'));
+  else if (message.type === 'secrets') applySecrets(message.secrets);
   else load(message);
 });
 port.postMessage({ type: 'booted' } satisfies BootedMessage);
 
-function load({ apisDir, modules, progress }: LoadMessage): void {
+function load({ apisDir, modules, progress, secrets }: LoadMessage): void {
+  applySecrets(secrets);
   const loading = new Int32Array(progress);
   const reports = modules.map((entry, index) => {
     Atomics.store(loading, 0, index + 1);
