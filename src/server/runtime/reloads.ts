@@ -91,6 +91,8 @@ export class ReloadController {
       throw new Error('the runtime has stopped');
     }
     state.update({ generation }); // the atomic swap: one assignment
+    // Secrets changed while it loaded went to the generation before: send the latest.
+    generation.pool?.updateSecrets(secrets());
     previous.pool?.retire(); // its calls in progress finish on its own code, then its workers end
     const failed = [...generation.failures.values()];
     const result: ReloadResult = {
