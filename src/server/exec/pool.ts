@@ -150,7 +150,7 @@ export class GenerationPool implements GenerationRunner {
     endpoint: RegisteredEndpoint,
     body: Record<string, unknown>,
     timeoutMs: number,
-    context: Omit<CallContext, 'deadline'>,
+    context: Omit<CallContext, 'deadline'> | undefined,
     gone?: AbortSignal,
   ): Promise<string> {
     if (this.closed)
@@ -169,7 +169,7 @@ export class GenerationPool implements GenerationRunner {
       };
       const pending: PendingCall = {
         id,
-        message: [id, path, body, { ...context, deadline: Date.now() + timeoutMs }],
+        message: [id, path, body, context && { ...context, deadline: Date.now() + timeoutMs }],
         async: endpoint.async,
         resolve: (json) => {
           settle();

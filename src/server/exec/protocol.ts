@@ -34,7 +34,13 @@ export interface SecretsMessage {
 }
 
 /** Main → worker: run a call. */
-export type CallMessage = [id: number, path: string, body: Record<string, unknown>, context: CallContext];
+export type CallMessage = [
+  id: number,
+  path: string,
+  body: Record<string, unknown>,
+  /** Only for an endpoint whose module uses context() (RegisteredEndpoint.usesContext). */
+  context: CallContext | undefined,
+];
 
 /** Main → worker: the caller went away: the call's signal is aborted. */
 export interface AbortMessage {

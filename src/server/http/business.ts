@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, presentedToken } from '../auth/authenticate.js';
+import type { TokenIdentity } from '../auth/tokens.js';
+import type { CallContext } from '../load/served.js';
 import { validationError } from '../params/validation.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import type { RuntimeContext } from './context.js';
@@ -53,23 +55,16 @@ export function businessHandler(runtime: RuntimeContext) {
       throw new HttpError('ENDPOINT_NOT_FOUND', `No endpoint ${path}`);
     }
     // The generation read above runs the call, even if a reload swaps in another meanwhile.
-    const gone = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) gone.abort();
-    });
-    const dataJson = await generation.pool!.call(
-      endpoint,
-      body,
-      endpoint.timeoutMs ?? config.functionTimeoutMs,
-      {
-        requestId: String(res.getHeader('x-request-id')),
-        endpoint: path,
-        headers: forwardedHeaders(req),
-        client: clientOf(req),
-        caller: { tokenId: identity.id, label: identity.label, role: identity.role },
-      },
-      gone.signal,
-    );
+    const timeoutMs = endpoint.timeoutMs ?? config.functionTimeoutMs;
+    const dataJson = endpoint.usesContext
+      ? await generation.pool!.call(
+          endpoint,
+          body,
+          timeoutMs,
+          callContext(req, res, path, identity),
+          goneSignal(res),
+        )
+      : await generation.pool!.call(endpoint, body, timeoutMs, undefined);
     if (logging.enableRequestLogging && logging.logResponseData) note(res, { response: dataJson });
     sendData(res, path, dataJson);
   };
@@ -84,6 +79,31 @@ function unknownKeys(request: Record<string, unknown>): HttpError {
         message: 'Unknown key: a request has only "token" and "body"; parameters go inside "body"',
       })),
   );
+}
+
+/** What `context()` tells a function of its request. */
+function callContext(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  identity: TokenIdentity,
+): Omit<CallContext, 'deadline'> {
+  return {
+    requestId: String(res.getHeader('x-request-id')),
+    endpoint: path,
+    headers: forwardedHeaders(req),
+    client: clientOf(req),
+    caller: { tokenId: identity.id, label: identity.label, role: identity.role },
+  };
+}
+
+/** Aborted when the client goes away before its answer is sent. */
+function goneSignal(res: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  return gone.signal;
 }
 
 /** Headers a function may read: not the credentials, which `context()` must never hand on. */

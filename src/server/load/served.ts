@@ -23,6 +23,11 @@ export interface RegisteredEndpoint {
    * call, as the original runs them in a thread pool.
    */
   async: boolean;
+  /**
+   * Its module's code names `context` (the module or a helper it bundles): only then is the
+   * request's context sent with a call, as it costs on every call.
+   */
+  usesContext: boolean;
 }
 
 /** How each module fared in a worker: what it serves, and the error of its latest build. */
@@ -56,7 +61,7 @@ export interface GenerationRunner {
     endpoint: RegisteredEndpoint,
     body: Record<string, unknown>,
     timeoutMs: number,
-    context: Omit<CallContext, 'deadline'>,
+    context: Omit<CallContext, 'deadline'> | undefined,
     gone?: AbortSignal,
   ): Promise<string>;
   /** New values of the workspace's secrets, seen by the calls from now on. */

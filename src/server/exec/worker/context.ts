@@ -12,7 +12,8 @@ import type { AppLogMessage } from '../protocol.js';
 export interface RunningCall {
   /** Fails the call with an error thrown outside its await chain. */
   fail(error: unknown): void;
-  context: RequestContext;
+  /** Absent when the endpoint's module does not name `context` (see RegisteredEndpoint). */
+  context: RequestContext | undefined;
 }
 
 const running = new AsyncLocalStorage<RunningCall>();

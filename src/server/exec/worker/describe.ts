@@ -8,7 +8,7 @@ import type { SignatureResult } from '../../params/type-ir.js';
 import { parseInput } from '../../params/validation.js';
 
 /** An endpoint as a worker holds it: what the registry shows, plus how to call it. */
-export interface CallableEndpoint extends RegisteredEndpoint {
+export interface CallableEndpoint extends Omit<RegisteredEndpoint, 'usesContext'> {
   /** Validates a request's `body`; returns the arguments, or throws a VALIDATION_ERROR. */
   parse(body: Record<string, unknown>): unknown[];
   fn: (...args: unknown[]) => unknown;

@@ -105,7 +105,12 @@ function register(
   return {
     module: build.module,
     serving,
-    endpoints: loaded.map(({ info, timeoutMs, async }) => ({ info, timeoutMs, async })),
+    endpoints: loaded.map(({ info, timeoutMs, async }) => ({
+      info,
+      timeoutMs,
+      async,
+      usesContext: build.code.includes('context'),
+    })),
   };
 }
 
@@ -120,19 +125,23 @@ function call([id, path, body, sent]: CallMessage): void {
     ]);
     return;
   }
-  const abort = new AbortController();
-  // The signal also ends at the deadline: the main thread answers 504 then.
-  const deadline = setTimeout(
-    () => abort.abort(new Error(`${path} passed its time limit`)),
-    Math.max(0, sent.deadline - Date.now()),
-  );
-  aborts.set(id, abort);
+  // Only a call that can use context() gets one: a signal, and a timer for its deadline.
+  const abort = sent && new AbortController();
+  const deadline =
+    abort &&
+    setTimeout(
+      () => abort.abort(new Error(`${path} passed its time limit`)),
+      Math.max(0, sent.deadline - Date.now()),
+    );
+  if (abort) aborts.set(id, abort);
   let answered = false;
   const answer = (result: ResultMessage) => {
     if (answered) return;
     answered = true;
-    clearTimeout(deadline);
-    aborts.delete(id);
+    if (abort) {
+      clearTimeout(deadline);
+      aborts.delete(id);
+    }
     reply(result);
   };
   const fail = (error: unknown) =>
@@ -141,7 +150,7 @@ function call([id, path, body, sent]: CallMessage): void {
       false,
       thrown(new Error(`uncaught error outside the call's await chain: ${errorMessage(error)}`)),
     ]);
-  const context = callContext(sent, abort, (line) => port.postMessage(line));
+  const context = abort && callContext(sent, abort, (line) => port.postMessage(line));
   runAsCall({ fail, context }, () => {
     callEndpoint(endpoint, body).then(
       (result) => answer(result.ok ? [id, true, result.json] : [id, false, result.failure]),
