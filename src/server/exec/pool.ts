@@ -1,6 +1,6 @@
-import { ERRORS } from '../../shared/contract.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ERRORS } from '../../shared/contract.js';
 import { HttpError } from '../core/errors.js';
 import { BLOCKED_AFTER_MS } from './heartbeat.js';
 import {

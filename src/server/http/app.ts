@@ -9,7 +9,7 @@ import { HttpError } from '../core/errors.js';
 import { filesRouter } from './files.js';
 import { openApiRouter } from './openapi.js';
 import { PANEL_CSP, panelHandlers } from './panel.js';
-import { endpointOf, isReservedPath } from './request.js';
+import { endpointOf } from './request.js';
 import { respondError } from './respond.js';
 import { secretsRouter } from './secrets.js';
 import { settingsRouter } from './settings.js';
@@ -69,7 +69,8 @@ export function createApp(runtime: RuntimeContext, { panelDir }: AppOptions = {}
  */
 function methodNotAllowed(req: Request, runtime: RuntimeContext): HttpError {
   const path = endpointOf(req);
-  const business = !isReservedPath(path) && path !== '/' && runtime.state().generation.endpoint(path);
+  // Only business endpoints are in the registry (`api` and `panel` are reserved module names).
+  const business = runtime.state().generation.endpoint(path) !== undefined;
   const error = new HttpError(
     'METHOD_NOT_ALLOWED',
     business
