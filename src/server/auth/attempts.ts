@@ -33,6 +33,7 @@ export class FailedAttempts {
   private limiter: RateLimiterMemory;
   /** Keys that failed, with when their window ends: the ones worth asking the limiter about. */
   private readonly failing = new Map<string, number>();
+  private nextSweep = 0;
 
   constructor(private limit: number) {
     this.limiter = this.create(limit);
@@ -47,8 +48,10 @@ export class FailedAttempts {
 
   /** The 429 TOO_MANY_ATTEMPTS an address over its limit gets; undefined for others. */
   async lockout(client: string | undefined): Promise<HttpError | undefined> {
-    const key = client && keyOf(client);
-    if (!key || !this.failing.has(key)) return undefined;
+    // Nobody failed (the usual case): no key to work out.
+    if (!client || this.failing.size === 0) return undefined;
+    const key = keyOf(client);
+    if (!this.failing.has(key)) return undefined;
     const state = await this.limiter.get(key);
     if (!state) {
       this.failing.delete(key);
@@ -64,7 +67,8 @@ export class FailedAttempts {
     const now = Date.now();
     // Keys of addresses that stopped failing are dropped once their window is over, so many
     // addresses failing once each cannot grow this without bound.
-    if (this.failing.size >= PRUNE_AT) {
+    if (this.failing.size >= PRUNE_AT && now >= this.nextSweep) {
+      this.nextSweep = now + 1000; // at most a sweep a second, however fast the failures come
       for (const [failed, until] of this.failing) if (until <= now) this.failing.delete(failed);
     }
     this.failing.set(key, now + WINDOW_SECONDS * 1000);
