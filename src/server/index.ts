@@ -167,6 +167,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return secrets;
     },
     withoutSecrets: (text) => answerRedactor.scrub(text),
+    withoutSecretsInJson: (json) => answerRedactor.scrubJson(json),
   };
 
   /** Opens the secrets; each change reaches the running workers, and its values the redaction. */

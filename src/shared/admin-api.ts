@@ -83,6 +83,7 @@ export interface LogQuery {
   type?: LogKind;
   level?: LogLevelName;
   endpoint?: string;
+  requestId?: string;
   status?: string;
   q?: string;
   since?: string;

@@ -4,6 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSse } from '../helpers/sse.js';
 import { ADMIN, BUSINESS, startServer, type TestServer } from '../helpers/server.js';
 
 const MODULE = `import { apiFunction, context, env, secret } from 'api-deploy';
@@ -95,6 +96,52 @@ describe('secrets', () => {
     expect((await put('lower-case', 'x')).status).toBe(422);
     expect((await put('GOOD', 42)).status).toBe(422);
     expect((await put('BIG', 'x'.repeat(70_000))).status).toBe(422);
+  });
+
+  it('never in a load error quoting the source, wherever the runtime shows one', async () => {
+    await put('QUOTED', NEWER);
+    const events = await openSse(`${server.url}/api/events`, ADMIN_AUTH);
+    await server.write(
+      'apis/broken.ts',
+      `const key = '${NEWER}';\nthrow new Error('the provider refused ' + key);\n`,
+    );
+    const reload = await server.post('/api/reload', undefined, ADMIN_AUTH);
+    expect(reload.json.data.failed[0].module).toBe('broken');
+    const loadError = await events.next((event) => event.event === 'loadError', 5000);
+    events.close();
+    const answers = [
+      reload.text,
+      loadError.data,
+      (await server.get('/api/status', ADMIN_AUTH)).text,
+      (await server.get('/api/endpoints', ADMIN_AUTH)).text,
+      (await server.get('/')).text,
+      (await server.get('/api/logs?limit=500', ADMIN_AUTH)).text,
+    ];
+    for (const answer of answers) expect(answer).not.toContain(NEWER);
+    expect(reload.text).toContain('[redacted]');
+    // the editor still gets the file as it is: it is the user's own text
+    const file = await server.get('/api/files/broken.ts', ADMIN_AUTH);
+    expect(file.text).toContain(NEWER);
+    await server.request('DELETE', '/api/files/broken.ts', undefined, ADMIN_AUTH);
+  });
+
+  it('a short value spelling a JSON number or word leaves every line and answer valid JSON', async () => {
+    await put('SHORT', '200');
+    await put('WORD', 'true');
+    const call = await server.post('/s/read', { token: BUSINESS, body: { name: 'NONE' } });
+    const requestId = call.headers.get('x-request-id')!;
+    const lines = await server.get(`/api/logs?requestId=${requestId}`, ADMIN_AUTH);
+    expect(lines.json.data.entries).toEqual([
+      expect.objectContaining({ kind: 'request', endpoint: '/s/read', status: 200, requestId }),
+    ]);
+    for (const route of ['/api/status', '/api/endpoints', '/api/config', '/']) {
+      const answer = await server.get(route, ADMIN_AUTH);
+      expect(answer.status, route).toBe(200);
+      expect(answer.json, route).toBeDefined();
+    }
+    expect((await server.get('/api/config', ADMIN_AUTH)).json.data.config.debug).toBe(true);
+    await server.request('DELETE', '/api/secrets/SHORT', undefined, ADMIN_AUTH);
+    await server.request('DELETE', '/api/secrets/WORD', undefined, ADMIN_AUTH);
   });
 
   it('never in a log line, an error answer or the status page, even revoked', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactBody, secretForms } from '../../src/server/logs/redact.js';
+import { Redactor, redactBody, secretForms } from '../../src/server/logs/redact.js';
 
 const SECRET = 'adt_s3cr3t-value-0123456789';
 
@@ -32,5 +32,34 @@ describe('secretForms', () => {
   it('gives the value as a log line may spell it: as is, escaped once and twice', () => {
     expect(secretForms('plain')).toEqual(['plain']);
     expect(secretForms('a"b')).toEqual(['a"b', 'a\\"b', 'a\\\\\\"b']);
+  });
+});
+
+describe('Redactor.scrubJson', () => {
+  const redactor = new Redactor();
+  redactor.remember([SECRET, 'true', 'a\\']);
+
+  it('replaces a value inside strings, in every form', () => {
+    const line = JSON.stringify({ msg: `key ${SECRET}`, body: JSON.stringify({ key: SECRET }) });
+    const scrubbed = redactor.scrubJson(line);
+    expect(scrubbed).not.toContain(SECRET);
+    expect(JSON.parse(scrubbed)).toEqual({ msg: 'key [redacted]', body: '{"key":"[redacted]"}' });
+  });
+
+  it('keeps the JSON valid: a short secret spelling `true` leaves the booleans alone', () => {
+    const scrubbed = redactor.scrubJson('{"debug":true,"msg":"it is true"}');
+    expect(JSON.parse(scrubbed)).toEqual({ debug: true, msg: 'it is [redacted]' });
+  });
+
+  it('takes a whole string when a match would cut an escape in two', () => {
+    // the secret a\ as is matches the first half of the escaped form a\\
+    const scrubbed = redactor.scrubJson(JSON.stringify({ msg: 'xa\\\\y' }));
+    expect(() => JSON.parse(scrubbed) as unknown).not.toThrow();
+    expect(scrubbed).not.toContain('a\\');
+  });
+
+  it('returns the very text when nothing matches', () => {
+    const line = '{"level":30,"msg":"nothing here"}';
+    expect(redactor.scrubJson(line)).toBe(line);
   });
 });

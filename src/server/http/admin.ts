@@ -3,7 +3,7 @@ import { authenticate, presentedToken } from '../auth/authenticate.js';
 import type { RuntimeContext } from './context.js';
 import { clientOf, endpointOf, isPlainObject } from './request.js';
 import { setTokenLabel } from './request-log.js';
-import { sendValue } from './respond.js';
+import { sendData } from './respond.js';
 
 /** The admin token of a request: Bearer, then `?token=`, then the JSON body's `token`. */
 function adminToken(req: Request): unknown {
@@ -12,16 +12,26 @@ function adminToken(req: Request): unknown {
   return presentedToken(req, query, isPlainObject(body) ? body.token : undefined);
 }
 
+export interface AdminActionOptions {
+  /** Logged as an admin action; by default anything but GET. */
+  audit?: boolean;
+  /**
+   * The answer is the user's own text (a file of the APIs folder, shown to be edited): it goes
+   * out as it is. Every other answer is the runtime's own and has secret values redacted (a load
+   * error may quote a line of source that holds one).
+   */
+  userContent?: boolean;
+}
+
 /**
  * An admin endpoint: checks the admin token (the seed's errors when it is missing or not an
  * admin's), runs the action, and answers its result in the envelope. Actions that change
- * something (`audit`: by default anything but GET) are logged as admin actions. Errors thrown
- * by the action reach the one error handler.
+ * something are logged as admin actions. Errors thrown by the action reach the one error handler.
  */
 export function adminAction(
   runtime: RuntimeContext,
   action: (req: Request, res: Response) => unknown,
-  { audit }: { audit?: boolean } = {},
+  { audit, userContent = false }: AdminActionOptions = {},
 ) {
   return async (req: Request, res: Response): Promise<void> => {
     const { tokens } = runtime.state();
@@ -35,7 +45,9 @@ export function adminAction(
         `admin action ${done} by ${identity.label}`,
       );
     }
-    if (!res.headersSent) sendValue(res, endpointOf(req), data);
+    if (res.headersSent) return;
+    const json = JSON.stringify(data ?? null);
+    sendData(res, endpointOf(req), userContent ? json : runtime.withoutSecretsInJson(json));
   };
 }
 

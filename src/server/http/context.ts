@@ -59,4 +59,6 @@ export interface RuntimeContext {
    * (error messages, the status page). Tokens are not taken out: a client may see its own.
    */
   withoutSecrets(text: string): string;
+  /** The same for JSON text, replacing inside its strings only, so it stays valid JSON. */
+  withoutSecretsInJson(json: string): string;
 }

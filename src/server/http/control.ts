@@ -86,7 +86,9 @@ export function controlRouter(runtime: RuntimeContext): Router {
     adminAction(runtime, (req, res) => {
       const stream = openEventStream(req, res);
       for (const event of STREAMED_EVENTS) {
-        const listener = (data: unknown) => stream.send(event, data);
+        // An event is the runtime's own text, as an answer is: a load error may quote a secret.
+        const listener = (data: unknown) =>
+          stream.send(event, JSON.parse(runtime.withoutSecretsInJson(JSON.stringify(data))));
         runtime.events.on(event, listener);
         stream.onClose(() => runtime.events.off(event, listener));
       }

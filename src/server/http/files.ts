@@ -38,8 +38,8 @@ export function filesRouter(runtime: RuntimeContext): Router {
   const router = Router();
   const apisDir = () => runtime.state().config.apisDir;
   // A file action: the file system's refusals of a path become INVALID_PATH.
-  const fileAction = (action: (req: Request) => Promise<unknown>, audit: boolean) =>
-    adminAction(runtime, (req) => action(req).catch(toHttpError), { audit });
+  const fileAction = (action: (req: Request) => Promise<unknown>, audit: boolean, userContent = false) =>
+    adminAction(runtime, (req) => action(req).catch(toHttpError), { audit, userContent });
 
   router.get(
     '/api/files',
@@ -73,7 +73,7 @@ export function filesRouter(runtime: RuntimeContext): Router {
 
   router
     .route('/api/files/*path')
-    .get(fileAction(async (req) => readConfined(await confine(apisDir(), segmentsOf(req))), false))
+    .get(fileAction(async (req) => readConfined(await confine(apisDir(), segmentsOf(req))), false, true))
     .put(
       fileAction(async (req) => {
         const segments = segmentsOf(req);

@@ -18,7 +18,7 @@ export function statusHandler(runtime: RuntimeContext) {
       failedModules: [...generation.failures.values()],
     };
     // A load error may quote source text: no secret in it reaches the page.
-    writeJson(res, 200, runtime.withoutSecrets(JSON.stringify(page)));
+    writeJson(res, 200, runtime.withoutSecretsInJson(JSON.stringify(page)));
   };
 }
 

@@ -11,6 +11,8 @@ export const logFilterSchema = z.strictObject({
   type: z.enum(LOG_KINDS).optional(),
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
   endpoint: z.string().min(1).optional(),
+  /** One request's lines: its request line and its function's own (`app`) lines. */
+  requestId: z.string().min(1).max(100).optional(),
   status: z
     .string()
     .regex(/^[1-5](\d\d|xx)$/i, 'expected a status such as 404 or 5xx')
@@ -34,6 +36,7 @@ function sinceMs(value: string): number {
 export function matches(entry: LogEntry, line: string, filter: LogFilter): boolean {
   if (filter.type && entry.kind !== filter.type) return false;
   if (filter.level && entry.level < LEVELS[filter.level]!) return false;
+  if (filter.requestId && entry.requestId !== filter.requestId) return false;
   if (filter.endpoint && !String(entry.endpoint ?? '').startsWith(filter.endpoint)) return false;
   if (filter.status) {
     const status = String(entry.status ?? '');

@@ -71,7 +71,7 @@ export class LogSink {
   }
 
   write(line: string): void {
-    line = this.redactor.scrub(line);
+    line = this.redactor.scrubJson(line);
     this.ring.push(line);
     this.file?.write(line);
     this.stdout?.write(line);
