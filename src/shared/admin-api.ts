@@ -157,6 +157,16 @@ export interface RuntimeEventMap {
 
 export type { EndpointInfo, LoadError, ReloadConfigResult, ReloadResult };
 
+/** A secret's name: what `secret('NAME')` and `process.env.NAME` read. */
+export const SECRET_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
+/** What is wrong with a secret's name, if anything: the server's and the panel's one rule. */
+export const secretNameProblem = (name: string): string | undefined =>
+  SECRET_NAME.test(name)
+    ? undefined
+    : 'a secret name is upper-case letters, digits and _, not starting with a digit (at most 128)';
+/** The environment variables that feed secrets on a server: API_DEPLOY_SECRET_<NAME>. */
+export const SECRET_ENV_PREFIX = 'API_DEPLOY_SECRET_';
+
 /** `GET /api/secrets`: a secret as the admin API shows it, never its value. */
 export interface SecretInfo {
   name: string;

@@ -75,6 +75,47 @@ describe('control panel in a browser', () => {
     expect((await call()).status).toBe(401);
   });
 
+  it("adds a secret in the panel that an endpoint reads at once, and shows the function's log line", async () => {
+    const { page, url } = session;
+    const value = 'sk_e2e_4f9c2a7d1b8e6f30';
+    await writeFile(
+      `${session.dir}/apis/vault.ts`,
+      [
+        "import { apiFunction, context, secret } from 'api-deploy';",
+        'export const fingerprint = apiFunction(() => {',
+        "  const key = secret('E2E_KEY');",
+        "  context().log.info('read the key', { length: key.length });",
+        '  return { prefix: key.slice(0, 7), length: key.length };',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const registered = async () => {
+      const answer = await fetch(`${url}/api/endpoints`, { headers: { authorization: `Bearer ${ADMIN}` } });
+      return (await answer.text()).includes('/vault/fingerprint');
+    };
+    await expect.poll(registered, { timeout: 10_000 }).toBe(true);
+
+    await page.getByRole('link', { name: 'Secrets' }).click();
+    await page.getByLabel('Name').fill('E2E_KEY');
+    await page.getByLabel('Value').fill(value);
+    await page.getByRole('button', { name: 'Save secret' }).click();
+    await page.getByRole('status', { name: 'Secret saved' }).waitFor();
+    await page.getByRole('table', { name: 'Secrets' }).getByText('E2E_KEY').waitFor();
+    await session.screenshot('secrets');
+    expect(await page.content()).not.toContain(value);
+
+    await page.getByRole('link', { name: 'Request' }).click();
+    await page.getByLabel('Endpoint').selectOption('/vault/fingerprint');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('response-status').textContent()).toContain('200');
+    expect(await page.getByTestId('response-body').textContent()).toMatch(/sk_e2e_.*23/);
+    const log = page.getByRole('region', { name: 'Function log' });
+    await log.getByText('read the key').waitFor();
+    expect(await log.textContent()).toContain('length=23');
+    await session.screenshot('request-log');
+  });
+
   it('saves a setting through the settings page', async () => {
     const { page, url } = session;
     await page.getByRole('link', { name: 'Settings' }).click();

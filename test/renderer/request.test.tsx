@@ -5,7 +5,8 @@ import { Route } from 'wouter';
 import { keys } from '../../src/renderer/src/api/hooks.js';
 import { forgetToken, rememberToken } from '../../src/renderer/src/token-memory.js';
 import { RequestView } from '../../src/renderer/src/views/request.js';
-import { deferred, errorReply } from './helpers/fake-api.js';
+import type { LogEntry } from '../../src/shared/admin-api.js';
+import { deferred, errorReply, type ApiCall } from './helpers/fake-api.js';
 import { AREA, HELLO, registry, status } from './helpers/fixtures.js';
 import {
   ADMIN_TOKEN,
@@ -36,6 +37,10 @@ function TryRoute() {
 function serve() {
   test.api.ok('GET', '/api/endpoints', registry());
   test.api.ok('GET', '/api/status', status());
+  // The function's own lines of a call, by its request id (none unless a test says so).
+  test.api.ok('GET', '/api/logs', (call: ApiCall) => ({
+    entries: appLines.get(call.query.get('requestId')!) ?? [],
+  }));
   test.api.on('POST', HELLO.path, (call) => {
     const name = (call.body as { body?: { name?: string } }).body?.name ?? 'World';
     return answer(200, 'OK', { success: true, data: { message: `Hello, ${name}!` }, endpoint: HELLO.path });
@@ -48,6 +53,10 @@ function serve() {
     return answer(200, 'OK', { success: true, data: { area: w * h }, endpoint: AREA.path });
   });
 }
+
+/** The `app` lines logged under a request id. */
+const appLines = new Map<string, LogEntry[]>();
+afterEach(() => appLines.clear());
 
 function answer(status: number, statusText: string, body: unknown): Response {
   return new Response(JSON.stringify(body), {
@@ -156,6 +165,48 @@ describe('the request panel', () => {
     const headers = screen.getByText(/^Headers \(/).closest('details')!;
     expect(headers.textContent).toContain('x-request-id');
     expect(headers.textContent).toContain('req-42');
+  });
+
+  it("shows the function's own log lines of the call it made, found by its request id", async () => {
+    appLines.set('req-42', [
+      {
+        seq: 7,
+        time: Date.UTC(2025, 0, 1, 9, 30),
+        level: 30,
+        kind: 'app',
+        msg: 'charged the card',
+        requestId: 'req-42',
+        amount: 12,
+      },
+      {
+        seq: 8,
+        time: Date.UTC(2025, 0, 1, 9, 30),
+        level: 40,
+        kind: 'app',
+        msg: 'slow provider',
+        requestId: 'req-42',
+      },
+    ]);
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(sendButton());
+    const log = await screen.findByRole('region', { name: 'Function log' });
+    await waitFor(() => expect(within(log).getAllByRole('row')).toHaveLength(2));
+    const [first, second] = within(log).getAllByRole('row');
+    expect(first!.textContent).toContain('info');
+    expect(first!.textContent).toContain('charged the card');
+    expect(first!.textContent).toContain('amount=12');
+    expect(second!.textContent).toContain('warn');
+    expect(second!.textContent).toContain('slow provider');
+    const [query] = test.api.callsTo('GET', '/api/logs');
+    expect(Object.fromEntries(query!.query)).toMatchObject({ requestId: 'req-42', type: 'app' });
+  });
+
+  it('says how to log when the function logged nothing', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(sendButton());
+    expect(await screen.findByText(/Nothing logged\. Lines a function writes with/)).toBeTruthy();
   });
 
   it('sends with Ctrl+Enter', async () => {

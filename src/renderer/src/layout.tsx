@@ -4,6 +4,7 @@ import {
   Gauge,
   KeyRound,
   ListTree,
+  LockKeyhole,
   LogOut,
   ScrollText,
   Send,
@@ -18,6 +19,7 @@ import { EndpointsView } from './views/endpoints.js';
 import { LogsView } from './views/logs.js';
 import { OverviewView } from './views/overview.js';
 import { RequestView } from './views/request.js';
+import { SecretsView } from './views/secrets.js';
 import { SettingsView } from './views/settings.js';
 import { TokensView } from './views/tokens.js';
 
@@ -36,6 +38,7 @@ const NAV: NavItem[] = [
   { href: '/try', label: 'Request', icon: Send },
   { href: '/logs', label: 'Logs', icon: ScrollText },
   { href: '/tokens', label: 'Tokens', icon: KeyRound },
+  { href: '/secrets', label: 'Secrets', icon: LockKeyhole },
   { href: '/editor', label: 'Editor', icon: FileCode2 },
   { href: '/settings', label: 'Settings', icon: Settings },
 ];
@@ -89,6 +92,7 @@ export function Layout({ onLogout }: { onLogout?: () => void }) {
             </Route>
             <Route path="/logs" component={LogsView} />
             <Route path="/tokens" component={TokensView} />
+            <Route path="/secrets" component={SecretsView} />
             <Route path="/editor/*?">{(params) => <EditorView file={decodePath(params['*'])} />}</Route>
             <Route path="/settings" component={SettingsView} />
             <Route>

@@ -6,6 +6,8 @@ export interface CallResult {
   statusText: string;
   durationMs: number;
   headers: [string, string][];
+  /** The runtime's id of the request (`x-request-id`), to find its log lines. */
+  requestId?: string;
   /** The parsed JSON answer, or the text when it is not JSON. */
   body: unknown;
   json: boolean;
@@ -44,6 +46,7 @@ export async function callEndpoint(
     statusText: response.statusText,
     durationMs,
     headers: [...response.headers.entries()],
+    requestId: response.headers.get('x-request-id') ?? undefined,
     body: parsed,
     json,
   };

@@ -8,6 +8,7 @@ import type {
   ReloadConfigResult,
   ReloadResult,
   RuntimeEventMap,
+  SecretInfo,
   RuntimeStatus,
   TokenInfo,
   TokenRole,
@@ -30,6 +31,7 @@ export const keys = {
   registry: ['registry'],
   metrics: ['metrics'],
   tokens: ['tokens'],
+  secrets: ['secrets'],
   files: ['files'],
   file: (path: string) => ['file', path],
   config: ['config'],
@@ -118,6 +120,49 @@ export function useRevokeToken() {
     mutationFn: (id: string) =>
       adminRequest<{ revoked: string }>(session, 'DELETE', `/api/tokens/${encodeURIComponent(id)}`),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.tokens }),
+  });
+}
+
+export function useSecrets() {
+  const session = useSession();
+  return useQuery({
+    queryKey: keys.secrets,
+    queryFn: ({ signal }) =>
+      adminRequest<{ secrets: SecretInfo[] }>(session, 'GET', '/api/secrets', { signal }).then(
+        (data) => data.secrets,
+      ),
+  });
+}
+
+/** Creates or replaces a secret: the value goes to the runtime and is never read back. */
+export function useSetSecret() {
+  const session = useSession();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, value }: { name: string; value: string }) =>
+      adminRequest<{ name: string; saved: true }>(
+        session,
+        'PUT',
+        `/api/secrets/${encodeURIComponent(name)}`,
+        {
+          body: { value },
+        },
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.secrets }),
+  });
+}
+
+export function useDeleteSecret() {
+  const session = useSession();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) =>
+      adminRequest<{ name: string; deleted: true }>(
+        session,
+        'DELETE',
+        `/api/secrets/${encodeURIComponent(name)}`,
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.secrets }),
   });
 }
 

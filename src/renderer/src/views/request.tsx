@@ -20,6 +20,7 @@ import {
 import { checkBody, exampleBody, type JsonSchema } from '../schema.js';
 import { useRememberedTokens } from '../token-memory.js';
 import { usePrefersDark } from '../use-prefers-dark.js';
+import { CallLog } from './call-log.js';
 
 const ADMIN = 'admin';
 const PASTE = 'paste';
@@ -287,6 +288,7 @@ function ResponseView({ result }: { result: CallResult }) {
       <div className="row">
         <CopyButton text={JSON.stringify(result.body, null, 2)} label="Copy answer" />
       </div>
+      {result.requestId && <CallLog requestId={result.requestId} />}
       <details>
         <summary className="small">Headers ({result.headers.length})</summary>
         <table className="small">
