@@ -166,4 +166,43 @@ export const slow = apiFunction({ timeoutMs: 'soon' }, () => 1);
     expect(errors[2]).toMatch(/wrong\.ts:5 TS2322: Type 'string' is not assignable to type 'number'/);
     expect(errors[3]).toMatch(/wrong\.ts:6 TS2769: No overload matches this call/);
   });
+
+  it('knows context(), secret() and env: their fields type-check, and misuse is an error', () => {
+    expect(
+      typeCheck({
+        'pay.ts': `import { apiFunction, context, env, secret } from 'api-deploy';
+export const charge = apiFunction(async (amount: number) => {
+  const { requestId, endpoint, headers, client, caller, signal, deadline, log } = context();
+  log.info('charging', { amount, requestId });
+  log.warn('slow');
+  log.error('failed', { endpoint });
+  const answer = await fetch('https://pay.example/charges', {
+    method: 'POST',
+    headers: { authorization: 'Bearer ' + secret('PAYMENT_KEY'), 'x-forwarded-for': client ?? '' },
+    signal,
+  });
+  const label: string = caller.label;
+  const role: 'business' | 'admin' = caller.role;
+  const left: number = deadline - Date.now();
+  const agent: string | undefined = headers['user-agent'];
+  const region: string | undefined = env.REGION;
+  return { ok: answer.ok, label, role, left, agent, region, aborted: signal.aborted };
+});
+`,
+      }),
+    ).toEqual([]);
+    const errors = typeCheck({
+      'misuse.ts': `import { apiFunction, context, secret } from 'api-deploy';
+export const bad = apiFunction(() => {
+  const key: number = secret('KEY');
+  context().log.debug('no such level');
+  return context().caller.token;
+});
+`,
+    });
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/misuse\.ts:3 TS2322: Type 'string' is not assignable to type 'number'/);
+    expect(errors[1]).toMatch(/misuse\.ts:4 TS2339: Property 'debug' does not exist/);
+    expect(errors[2]).toMatch(/misuse\.ts:5 TS2551: Property 'token' does not exist on type 'Caller'/);
+  });
 });
