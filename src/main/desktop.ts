@@ -10,6 +10,7 @@ import { registerBridge, watchStrayMessages } from './ipc.js';
 import { claimSingleInstance, gracefulQuit } from './lifecycle.js';
 import { StatusMenus, type ServerStatus } from './menu.js';
 import { parseCommandLine, RuntimeHost } from './runtime-host.js';
+import { safeStorageCipher } from './secret-cipher.js';
 import { trayIcon } from './tray-icon.js';
 import { denyPermissions, MainWindow, originOf } from './window.js';
 import { readWindowState, WindowStateKeeper } from './window-state.js';
@@ -93,6 +94,7 @@ export class DesktopApp {
       faults: dialogFaults(options.log),
       stdout: options.stdout,
       extraCorsOrigins: this.devOrigin ? [this.devOrigin] : [],
+      secretCipher: () => safeStorageCipher({ warn: (message) => this.log.warn(message) }),
     });
     this.keeper = new WindowStateKeeper(path.join(app.getPath('userData'), 'window-state.json'), (error) =>
       this.log.warn('could not save the window state', error),

@@ -7,6 +7,7 @@ import {
   ConfigError,
   resolveConfigSource,
   type ConfigOverrides,
+  type SecretCipher,
 } from '../server/index.js';
 import type { Workspace } from './workspace.js';
 
@@ -37,6 +38,11 @@ export interface RuntimeHostOptions {
   flags?: ConfigOverrides;
   /** The environment `API_DEPLOY_*` overrides are read from, as `npm run serve` does. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * What seals the workspace's secrets file (safeStorage: secret-cipher.ts), asked again at each
+   * start and retry (a keychain unlocked meanwhile counts); none keeps them in plain text.
+   */
+  secretCipher?: () => Promise<SecretCipher | undefined>;
 }
 
 /**
@@ -90,6 +96,7 @@ export class RuntimeHost {
     for (;;) {
       let runtime: Runtime | undefined;
       try {
+        const secretCipher = await options.secretCipher?.();
         runtime = hostRuntime({
           source,
           outDir: options.outDir,
@@ -97,6 +104,7 @@ export class RuntimeHost {
           sessionAdminTokens: [options.sessionToken],
           stdout: options.stdout,
           extraCorsOrigins: options.extraCorsOrigins,
+          secretCipher,
         });
         await runtime.start();
         this.current = runtime;

@@ -8,6 +8,9 @@ import type { ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { VERSION } from './core/version.js';
 import { permissionArgs } from './exec/permissions.js';
+import { dataDirOf, packagesDirOf } from './core/workspace-paths.js';
+import { findNpm } from './workspace/npm.js';
+import { PackageManager } from './workspace/packages.js';
 import { defaultWorkerFile } from './exec/pool.js';
 import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
 import { clientErrorHandler } from './http/client-error.js';
@@ -22,13 +25,15 @@ import { LogSink } from './logs/sink.js';
 import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
 import { StateCell } from './runtime/state.js';
-import { SecretStore } from './workspace/secrets.js';
+import { HistoryStore } from './workspace/history.js';
+import { SecretStore, type SecretCipher } from './workspace/secrets.js';
 
 // The server's front door: what its hosts (the CLI, host.ts, the desktop app in src/main) use.
 export type { Config, ConfigFile } from './config/schema.js';
 export type { ReloadConfigResult, RuntimeEvents } from './http/context.js';
 export { newTokenValue, type SessionToken } from './auth/tokens.js';
 export { StartError } from './http/listen.js';
+export type { SecretCipher } from './workspace/secrets.js';
 export { writeFileAtomic } from './core/atomic-write.js';
 export { updateConfigFile } from './config/store.js';
 export {
@@ -70,6 +75,12 @@ export interface RuntimeOptions {
   secretsFile?: string;
   /** Where `API_DEPLOY_SECRET_*` variables are read; the process's environment by default. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Seals the secrets file's values (the desktop app's, on Electron's safeStorage). Without one
+   * values are stored in plain text (the file is still 0600); a file sealed earlier then cannot
+   * be read, and start-up stops saying so.
+   */
+  secretCipher?: SecretCipher;
   /**
    * Origins allowed to call the server from a browser (CORS) beside the config's `corsOrigins`,
    * for this run only (the desktop app's renderer dev server).
@@ -116,7 +127,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     workerFile,
     memoryMb: config.workerMemoryMb,
     spares: config.workers,
-    execArgv: config.restrictWorkers ? permissionArgs(workerFile, config.apisDir) : [],
+    execArgv: config.restrictWorkers
+      ? permissionArgs(workerFile, config.apisDir, packagesDirOf(config.baseDir))
+      : [],
   });
   const supply = new WorkerSupply(supplyOptions(options.config));
   const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute);
@@ -125,6 +138,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let secrets: SecretStore | undefined;
   const secretValues = () => secrets?.values() ?? {};
   const answerRedactor = new Redactor();
+  const history = new HistoryStore({
+    // The version history of the APIs folder's files: `.api-deploy/history/` of the workspace.
+    root: path.join(dataDirOf(options.config.baseDir), 'history'),
+    limits: () => {
+      const { historyMaxVersions, historyMaxBytes } = state.get().config;
+      return { maxVersions: historyMaxVersions, maxBytes: historyMaxBytes };
+    },
+    logger,
+  });
+
+  const packages = new PackageManager({
+    dir: packagesDirOf(options.config.baseDir),
+    npm: findNpm(),
+    afterChange: async () => {
+      const { generation, endpoints, failed } = await reloads.reload();
+      return { generation, endpoints, failed: failed.length };
+    },
+  });
 
   const reloads = new ReloadController({
     state,
@@ -133,6 +164,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     events,
     loadTimeoutMs: options.loadTimeoutMs ?? LOAD_TIMEOUT_MS,
     secrets: secretValues,
+    history,
   });
   const configs = new ConfigController({
     state,
@@ -166,8 +198,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (!secrets) throw new Error('the runtime has not started');
       return secrets;
     },
+    packages: () => packages,
     withoutSecrets: (text) => answerRedactor.scrub(text),
     withoutSecretsInJson: (json) => answerRedactor.scrubJson(json),
+    history,
   };
 
   /** Opens the secrets; each change reaches the running workers, and its values the redaction. */
@@ -175,7 +209,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const { config } = state.get();
     const file = options.secretsFile ?? path.join(config.baseDir, SECRETS_FILE);
     try {
-      secrets = await SecretStore.open(file, options.env);
+      secrets = await SecretStore.open(file, options.env, options.secretCipher);
     } catch (error) {
       throw new StartError((error as Error).message);
     }

@@ -137,6 +137,8 @@ export interface Diagnostic {
   source: 'compile' | 'params';
   /** The file the problem is in, relative to the APIs folder: the checked one or a helper it imports. */
   file: string;
+  /** The npm package an import names and the workspace does not have (the fix: install it). */
+  missingPackage?: string;
 }
 
 export interface SavedFile {
@@ -144,6 +146,60 @@ export interface SavedFile {
   saved: true;
   /** The version now on disk. */
   version: string;
+  reload: ReloadResult;
+  /** The id of the version the save added to the file's history (none when it was unchanged). */
+  historyId?: string;
+}
+
+/**
+ * Where a version in a file's history came from: the panel's editor, the files API, a change
+ * on disk the watcher saw, or a restore of an earlier version.
+ */
+export const VERSION_SOURCES = ['panel', 'api', 'disk', 'restore'] as const;
+export type VersionSource = (typeof VERSION_SOURCES)[number];
+/** The header the panel's saves carry, so their versions say `panel` (API clients: `api`). */
+export const SOURCE_HEADER = 'x-api-deploy-source';
+
+/** `GET /api/history/versions?path=`: a version of a file, without its text (newest first). */
+export interface HistoryVersion {
+  /** Unique in the file's history, and in the order versions were kept. */
+  id: string;
+  path: string;
+  /** When it was kept (ISO 8601). */
+  time: string;
+  source: VersionSource;
+  /** Its size in bytes. */
+  size: number;
+  /** The file's version (as the files API answers it) when it has this text. */
+  version: string;
+  /** The version a restore brought back. */
+  restoredFrom?: string;
+  /** The reload that followed: whether the file's module loaded, and the load error if not. */
+  reload?: { ok: boolean; generation: number; error?: string };
+}
+
+/** `GET /api/history/versions/{id}?path=`: a version with its text. */
+export interface HistoryVersionContent extends HistoryVersion {
+  content: string;
+}
+
+/** `GET /api/history`: a file with a history, there or deleted since. */
+export interface HistoryFile {
+  path: string;
+  versions: number;
+  /** When its newest version was kept. */
+  latest: string;
+  deleted: boolean;
+}
+
+/** `POST /api/history/versions/{id}/restore`: the file written back, and its reload. */
+export interface RestoredVersion {
+  path: string;
+  restored: string;
+  /** The version now on disk. */
+  version: string;
+  /** The version the restore added to the history (none when the file already had this text). */
+  historyId?: string;
   reload: ReloadResult;
 }
 
@@ -156,6 +212,39 @@ export interface RuntimeEventMap {
 }
 
 export type { EndpointInfo, LoadError, ReloadConfigResult, ReloadResult };
+
+/** `GET /api/packages`: a package of the workspace (its own package.json and node_modules). */
+export interface PackageInfo {
+  name: string;
+  /** As package.json holds it: a range, a tag, or `file:` and a tarball. */
+  wanted: string;
+  /** The version in node_modules; absent when it is not installed (yet). */
+  installed?: string;
+}
+
+/** An install or removal: queued, run by npm one at a time, its output kept and streamed. */
+export interface PackageJob {
+  id: string;
+  action: 'install' | 'remove';
+  name: string;
+  wanted?: string;
+  state: 'queued' | 'running' | 'succeeded' | 'failed';
+  /** npm's output, line by line (the last lines, when there were many). */
+  output: string[];
+  /** Why it failed, in plain words. */
+  error?: string;
+  queuedAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** The reload that followed a change, as a summary. */
+  reload?: { generation: number; endpoints: number; failed: number };
+}
+
+/** The events of `GET /api/packages/jobs/{id}/stream`. */
+export interface PackageJobEventMap {
+  output: { line: string };
+  state: PackageJob;
+}
 
 /** A secret's name: what `secret('NAME')` and `process.env.NAME` read. */
 export const SECRET_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
@@ -174,4 +263,41 @@ export interface SecretInfo {
   source: 'file' | 'env';
   created?: string;
   updated?: string;
+}
+
+/**
+ * Which token a saved request is sent with: the panel's admin token, a business token the panel
+ * knows (or one pasted for the run), or none. A kind, never a value: no token is ever saved.
+ */
+export const TOKEN_KINDS = ['admin', 'business', 'none'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+/** A saved request's name is 1 to this many characters, unique in the workspace (ignoring case). */
+export const SAVED_REQUEST_NAME_MAX = 80;
+/** The most bytes a saved request's `body`, and its `expect`, take as JSON text. */
+export const SAVED_REQUEST_JSON_MAX_BYTES = 64 * 1024;
+/** The most saved requests a workspace keeps. */
+export const SAVED_REQUESTS_MAX = 500;
+
+/** `POST /api/requests` and `PUT /api/requests/{id}`: what a saved request is made of. */
+export interface SavedRequestInput {
+  name: string;
+  /** `/module/function`. */
+  endpoint: string;
+  /** The parameters (the call's `body`), a JSON object; `{}` when left out. */
+  body?: Record<string, unknown>;
+  tokenKind: TokenKind;
+  /**
+   * What the answer's `data` must contain for a run to pass (besides a 2xx status): objects by
+   * the keys given, arrays element by element and of the same length, other values equal.
+   * Left out: the status alone decides.
+   */
+  expect?: unknown;
+}
+
+/** `GET /api/requests`: a saved request of the workspace (`.api-deploy/requests.json`). */
+export interface SavedRequest extends Required<Omit<SavedRequestInput, 'expect'>> {
+  id: string;
+  expect?: unknown;
+  created: string;
+  updated: string;
 }

@@ -91,6 +91,18 @@ export const SETTINGS = {
     kind: 'integer',
     help: 'Nesting levels a request may have; the request itself is one.',
   },
+  historyMaxVersions: {
+    group: 'APIs',
+    label: 'Versions kept per file',
+    kind: 'integer',
+    help: 'Saved versions of each file kept in its history; the oldest go first.',
+  },
+  historyMaxBytes: {
+    group: 'APIs',
+    label: 'History per file (bytes)',
+    kind: 'integer',
+    help: 'Bytes of saved versions kept for each file; the oldest go first.',
+  },
   workers: {
     group: 'APIs',
     label: 'Workers',

@@ -46,6 +46,20 @@ export const ERRORS = {
   NO_CONFIG_FILE: { status: 409, message: 'The server runs without a config file' },
   SECRET_NOT_FOUND: { status: 404, message: 'No such secret' },
   SECRET_FROM_ENV: { status: 409, message: 'This secret is set by an API_DEPLOY_SECRET_ variable' },
+  INVALID_PACKAGE: { status: 400, message: 'Not a package npm can install' },
+  PACKAGE_NOT_FOUND: { status: 404, message: 'The workspace has no such package' },
+  PACKAGE_JOB_NOT_FOUND: { status: 404, message: 'No such install or removal' },
+  NPM_UNAVAILABLE: {
+    status: 503,
+    message: 'npm cannot be found: install Node.js with npm, or set API_DEPLOY_NPM_CLI',
+  },
+  VERSION_NOT_FOUND: { status: 404, message: 'No such version in the history of the file' },
+  REQUEST_NOT_FOUND: { status: 404, message: 'No such saved request' },
+  REQUEST_NAME_TAKEN: { status: 409, message: 'There is already a saved request with that name' },
+  REQUESTS_FILE_INVALID: {
+    status: 409,
+    message: 'The saved requests file cannot be read; fix or remove it (nothing was changed)',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -84,6 +98,8 @@ export interface LoadError {
   line?: number;
   column?: number;
   message: string;
+  /** The npm package the module imports and the workspace does not have (install it to fix). */
+  missingPackage?: string;
 }
 
 export interface EndpointInfo {

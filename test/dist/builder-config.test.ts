@@ -145,7 +145,7 @@ describe('electron-builder.yml', () => {
     expect(kept('node_modules/zod/index.js')).toBe(true);
   });
 
-  it('unpacks from app.asar the worker threads file and esbuild with its native binary, nothing else of out/', () => {
+  it('unpacks from app.asar the worker threads file, esbuild with its native binary and npm, nothing else of out/', () => {
     expect(config.asar).toBe(true);
     const unpacked = matcher(config.asarUnpack);
     const esbuildBinaries = walk('node_modules/@esbuild').filter((file) =>
@@ -156,6 +156,7 @@ describe('electron-builder.yml', () => {
       'out/server/worker.js',
       'node_modules/esbuild/lib/main.js',
       'node_modules/esbuild/package.json',
+      'node_modules/npm/bin/npm-cli.js',
       ...esbuildBinaries,
     ]) {
       expect(existsSync(file), file).toBe(true);

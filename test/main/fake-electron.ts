@@ -244,6 +244,34 @@ export const nativeImage = {
   createFromBitmap: vi.fn(() => ({ addRepresentation: vi.fn() })),
 };
 
+type StorageBackend = ReturnType<Electron.SafeStorage['getSelectedStorageBackend']>;
+
+/**
+ * Electron's safeStorage, reversibly: the text behind a header, XORed with `key`. Set
+ * `available` or `backend` to play a machine without a keychain (or Linux's `basic_text`), and
+ * change `key` to play another user's or machine's keychain: decrypting then throws, as it does.
+ */
+class FakeSafeStorage {
+  available = true;
+  backend: StorageBackend = 'gnome_libsecret';
+  key = 0x5a;
+  private readonly header = 'fake-safeStorage:';
+  private xor = (bytes: Buffer) => Buffer.from(bytes.map((byte) => byte ^ this.key));
+  isAsyncEncryptionAvailable = vi.fn(async () => this.available);
+  getSelectedStorageBackend = vi.fn((): StorageBackend => this.backend);
+  encryptStringAsync = vi.fn(async (plain: string) => {
+    if (!this.available) throw new Error('Encryption is not available.');
+    return this.xor(Buffer.from(this.header + plain));
+  });
+  decryptStringAsync = vi.fn(async (sealed: Buffer) => {
+    const text = this.xor(sealed).toString();
+    if (!this.available || !text.startsWith(this.header))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return { shouldReEncrypt: false, result: text.slice(this.header.length) };
+  });
+}
+export const safeStorage = new FakeSafeStorage();
+
 /** The module as `import ... from 'electron'` sees it. */
 export const electron = {
   app,
@@ -256,6 +284,7 @@ export const electron = {
   shell,
   screen,
   nativeImage,
+  safeStorage,
 };
 
 /** A fresh app, IPC, theme, windows and trays; every recorded call forgotten. */
@@ -277,4 +306,12 @@ export function resetElectron(): void {
   dialog.showMessageBoxSync.mockImplementation(() => 0);
   dialog.showOpenDialog.mockImplementation(async () => ({ canceled: true, filePaths: [] }));
   shell.openPath.mockImplementation(async () => '');
+  Object.assign(safeStorage, { available: true, backend: 'gnome_libsecret', key: 0x5a });
+  for (const fn of [
+    safeStorage.isAsyncEncryptionAvailable,
+    safeStorage.getSelectedStorageBackend,
+    safeStorage.encryptStringAsync,
+    safeStorage.decryptStringAsync,
+  ])
+    fn.mockClear();
 }

@@ -69,6 +69,7 @@ function serve() {
 
   test.api.on('GET', '/api/events', events.route);
   test.api.ok('GET', '/api/files', () => (disk.content === undefined ? [] : [entry()]));
+  test.api.ok('GET', '/api/history', { files: [] });
   test.api.ok('GET', '/api/endpoints', registry());
   test.api.ok('POST', '/api/files/check', { diagnostics: [] });
   test.api.on('GET', URL_PATH, () =>

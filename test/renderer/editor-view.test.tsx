@@ -55,6 +55,7 @@ const reload = (overrides: Partial<ReloadResult> = {}): ReloadResult => ({
 /** The fake API of a folder with template.ts, _money.ts and billing/invoice.ts. */
 function serve({ diagnostics = [] as Diagnostic[] } = {}) {
   test.api.ok('GET', '/api/files', TREE);
+  test.api.ok('GET', '/api/history', { files: [] });
   test.api.ok('GET', '/api/endpoints', registry());
   test.api.ok('GET', '/api/files/template.ts', {
     path: 'template.ts',
@@ -274,11 +275,14 @@ describe('the editor view', () => {
   it('says so when the file cannot be opened', async () => {
     serve();
     test.api.fail('GET', '/api/files/gone.ts', 404, 'FILE_NOT_FOUND', 'No file "gone.ts" in the APIs folder');
+    test.api.ok('GET', '/api/history/versions', { path: 'gone.ts', versions: [] });
     renderEditor('#/editor/gone.ts');
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('gone.ts cannot be opened');
     expect(alert.textContent).toContain('No file "gone.ts" in the APIs folder');
     expect(alert.textContent).toContain('FILE_NOT_FOUND');
+    // A file not there shows its history, which may bring it back.
+    expect(await screen.findByRole('region', { name: 'History of gone.ts' })).toBeTruthy();
   });
 
   it('creates a new module from the template, after checking its name, and opens it', async () => {

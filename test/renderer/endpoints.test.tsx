@@ -14,6 +14,8 @@ function serve(reg: Registry = registry()) {
   test.api.ok('GET', '/api/endpoints', reg);
   test.api.ok('GET', '/api/metrics', metrics());
   test.api.ok('GET', '/api/status', status());
+  // The request panel's saved requests, for the test that opens it.
+  test.api.ok('GET', '/api/requests', { requests: [] });
 }
 
 const card = (path: string) => screen.findByRole('article', { name: path });

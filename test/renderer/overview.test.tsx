@@ -95,6 +95,20 @@ describe('the overview', () => {
     expect(path()).toBe('/editor/broken.ts');
   });
 
+  it('sends a module that lacks a package to the Packages view', async () => {
+    const lacking = {
+      module: 'dates',
+      file: 'dates.ts',
+      message: 'MissingPackageError: the package "dayjs" is not installed in this workspace',
+      missingPackage: 'dayjs',
+    };
+    test.api.ok('GET', '/api/status', status({ failedModules: [lacking] }));
+    const { user, path } = renderView(test, <OverviewView />);
+    const failing = await screen.findByRole('region', { name: 'Failing modules' });
+    await user.click(within(failing).getByRole('link', { name: 'Install dayjs in the Packages view' }));
+    expect(path()).toBe('/packages');
+  });
+
   it('shows why the status cannot be read', async () => {
     test.api.on('GET', '/api/status', () => Promise.reject(new TypeError('Failed to fetch')));
     renderView(test, <OverviewView />);

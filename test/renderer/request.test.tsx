@@ -37,6 +37,8 @@ function TryRoute() {
 function serve() {
   test.api.ok('GET', '/api/endpoints', registry());
   test.api.ok('GET', '/api/status', status());
+  // The saved requests (none here: test/renderer/saved-requests.test.tsx has them).
+  test.api.ok('GET', '/api/requests', { requests: [] });
   // The function's own lines of a call, by its request id (none unless a test says so).
   test.api.ok('GET', '/api/logs', (call: ApiCall) => ({
     entries: appLines.get(call.query.get('requestId')!) ?? [],

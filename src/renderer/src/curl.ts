@@ -1,13 +1,26 @@
 /**
  * A curl command for a business call. The token is an environment variable, never a value:
- * a copied command is pasted into chats and tickets.
+ * a copied command is pasted into chats and tickets. Other languages: snippets.ts.
  */
-export function curlCommand(baseUrl: string, endpoint: string, body: unknown): string {
-  const json = JSON.stringify({ body: body ?? {} });
+export function curlCommand(
+  baseUrl: string,
+  endpoint: string,
+  body: unknown,
+  { token = true }: { token?: boolean } = {},
+): string {
   return [
-    `curl -X POST '${baseUrl}${endpoint}'`,
+    `curl -X POST ${shellQuote(`${baseUrl}${endpoint}`)}`,
     `-H 'Content-Type: application/json'`,
-    `-H "Authorization: Bearer $API_DEPLOY_TOKEN"`,
-    `-d '${json.replaceAll("'", "'\\''")}'`,
+    ...(token ? [`-H "Authorization: Bearer $API_DEPLOY_TOKEN"`] : []),
+    `-d ${shellQuote(callJson(body))}`,
   ].join(' \\\n  ');
 }
+
+/** What a business call sends: `{"body": <params>}`, compact. */
+export const callJson = (body: unknown): string => JSON.stringify({ body: body ?? {} });
+
+/**
+ * A word for a POSIX shell (bash, zsh, sh), taken literally: in single quotes nothing is special
+ * (`$`, `\`, `"`, newlines, non-ASCII) but the single quote itself, written `'\''`.
+ */
+export const shellQuote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;

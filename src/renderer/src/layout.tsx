@@ -6,6 +6,7 @@ import {
   ListTree,
   LockKeyhole,
   LogOut,
+  Package,
   ScrollText,
   Send,
   Settings,
@@ -18,6 +19,7 @@ import { decodePath } from './links.js';
 import { EndpointsView } from './views/endpoints.js';
 import { LogsView } from './views/logs.js';
 import { OverviewView } from './views/overview.js';
+import { PackagesView } from './views/packages.js';
 import { RequestView } from './views/request.js';
 import { SecretsView } from './views/secrets.js';
 import { SettingsView } from './views/settings.js';
@@ -39,6 +41,7 @@ const NAV: NavItem[] = [
   { href: '/logs', label: 'Logs', icon: ScrollText },
   { href: '/tokens', label: 'Tokens', icon: KeyRound },
   { href: '/secrets', label: 'Secrets', icon: LockKeyhole },
+  { href: '/packages', label: 'Packages', icon: Package },
   { href: '/editor', label: 'Editor', icon: FileCode2 },
   { href: '/settings', label: 'Settings', icon: Settings },
 ];
@@ -93,6 +96,9 @@ export function Layout({ onLogout }: { onLogout?: () => void }) {
             <Route path="/logs" component={LogsView} />
             <Route path="/tokens" component={TokensView} />
             <Route path="/secrets" component={SecretsView} />
+            <Route path="/packages/*?">
+              {(params) => <PackagesView install={params['*'] ? decodePath(params['*']) : undefined} />}
+            </Route>
             <Route path="/editor/*?">{(params) => <EditorView file={decodePath(params['*'])} />}</Route>
             <Route path="/settings" component={SettingsView} />
             <Route>

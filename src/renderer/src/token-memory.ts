@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import type { TokenRole } from '../../shared/admin-api.js';
 
 /**
  * Token values the panel may send from the request panel: the ones created in this session,
@@ -8,6 +9,8 @@ export interface RememberedToken {
   id: string;
   label: string;
   value: string;
+  /** The token's role, when known (saved requests sent with a business token take one of these). */
+  role?: TokenRole;
 }
 
 let tokens: RememberedToken[] = [];

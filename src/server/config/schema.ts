@@ -78,6 +78,10 @@ export const configSchema = z
     maxBodyBytes: z.number().int().positive().default(1_048_576),
     /** How deep a request's JSON may nest (the request object is level 1); deeper is refused 400. */
     maxJsonDepth: z.number().int().min(3).max(1000).default(64),
+    /** Versions of each file kept in its history (`.api-deploy/history/`); the oldest go first. */
+    historyMaxVersions: z.number().int().min(1).max(10_000).default(50),
+    /** Bytes of versions kept in each file's history; the oldest go first. */
+    historyMaxBytes: z.number().int().min(1024).max(1_073_741_824).default(5_242_880),
     /** How long a client may take to send a request's headers before its connection is closed. */
     headersTimeoutMs: z.number().int().min(1000).default(10_000),
     /** How long a client may take to send a whole request, body included. */

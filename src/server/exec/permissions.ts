@@ -9,12 +9,17 @@ import path from 'node:path';
  * reach of `fs`. Network access is not covered by Node's model. The HTTP thread is not
  * restricted: it writes logs, config and the files the editor saves.
  */
-export function permissionArgs(workerFile: string, apisDir: string): string[] {
+export function permissionArgs(workerFile: string, apisDir: string, packagesDir: string): string[] {
   // Node 20 knows the model as --experimental-permission; 22.13 and later as --permission.
   const flag = process.allowedNodeEnvironmentFlags.has('--permission')
     ? '--permission'
     : '--experimental-permission';
-  const readable = new Set([path.dirname(workerFile), apisDir, ...nodeModulesAbove(apisDir)]);
+  const readable = new Set([
+    path.dirname(workerFile),
+    apisDir,
+    ...nodeModulesAbove(apisDir),
+    path.join(packagesDir, 'node_modules'),
+  ]);
   // The model compares paths as given; a folder reached through a link is allowed by both names.
   for (const folder of [...readable]) readable.add(realOrSame(folder));
   return [

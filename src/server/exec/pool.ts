@@ -26,6 +26,8 @@ import type { BootedWorker, WorkerSupply } from './supply.js';
 export interface PoolOptions {
   supply: WorkerSupply;
   apisDir: string;
+  /** The workspace's own npm packages (imports are looked for there first). */
+  packagesDir: string;
   /** Workers kept running. */
   threads: number;
   /** Workers at most, started when every worker is busy or blocked. */
@@ -107,7 +109,8 @@ export class GenerationPool implements GenerationRunner {
     modules: WorkerModule[],
     progress: SharedArrayBuffer,
   ) {
-    this.load = { type: 'load', apisDir: options.apisDir, modules, progress, secrets: options.secrets };
+    const { apisDir, packagesDir, secrets } = options;
+    this.load = { type: 'load', apisDir, packagesDir, modules, progress, secrets };
   }
 
   /** Readies the pool's workers, which load the modules, and reads what loaded. */

@@ -17,6 +17,8 @@ export interface WorkerStart {
 export interface LoadMessage {
   type: 'load';
   apisDir: string;
+  /** The workspace's own npm packages, where imports are looked for first. */
+  packagesDir: string;
   modules: WorkerModule[];
   /**
    * Slot 0 holds 1 + the index of the module being loaded (0 when done), so the main thread can

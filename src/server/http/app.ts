@@ -7,11 +7,14 @@ import { readJsonBody } from './body.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from '../core/errors.js';
 import { filesRouter } from './files.js';
+import { historyRouter } from './history.js';
 import { openApiRouter } from './openapi.js';
 import { PANEL_CSP, panelHandlers } from './panel.js';
 import { endpointOf } from './request.js';
 import { respondError } from './respond.js';
+import { savedRequestsRouter } from './saved-requests.js';
 import { secretsRouter } from './secrets.js';
+import { packagesRouter } from './packages.js';
 import { settingsRouter } from './settings.js';
 import { statusHandler } from './status.js';
 
@@ -49,7 +52,10 @@ export function createApp(runtime: RuntimeContext, { panelDir }: AppOptions = {}
   app.use(settingsRouter(runtime));
   app.use(tokensRouter(runtime));
   app.use(filesRouter(runtime));
+  app.use(historyRouter(runtime));
   app.use(secretsRouter(runtime));
+  app.use(packagesRouter(runtime));
+  app.use(savedRequestsRouter(runtime));
   app.use((req) => {
     const path = endpointOf(req);
     if (req.method !== 'POST' && runtime.state().generation.endpoint(path))

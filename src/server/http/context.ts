@@ -8,7 +8,9 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logs/logger.js';
 import type { LogSink } from '../logs/sink.js';
 import type { Generation } from '../load/registry.js';
+import type { HistoryStore } from '../workspace/history.js';
 import type { SecretStore } from '../workspace/secrets.js';
+import type { PackageManager } from '../workspace/packages.js';
 
 /** What one request reads: taken once per request, so a reload mid-request does not mix states. */
 export interface RuntimeState {
@@ -54,6 +56,10 @@ export interface RuntimeContext {
   readonly version: string;
   /** The workspace's secrets (open once the runtime has started). */
   secrets(): SecretStore;
+  /** The workspace's npm packages. */
+  packages(): PackageManager;
+  /** The version history of the APIs folder's files (`.api-deploy/history/`). */
+  readonly history: HistoryStore;
   /**
    * `text` without any secret value this process has known, for what the runtime itself answers
    * (error messages, the status page). Tokens are not taken out: a client may see its own.

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { checkSource } from '../workspace/check.js';
+import { packagesDirOf } from '../core/workspace-paths.js';
 import {
   checkPathText,
   checkSegments,
@@ -16,6 +17,7 @@ import {
 import { parseInput } from '../params/validation.js';
 import { adminAction } from './admin.js';
 import type { RuntimeContext } from './context.js';
+import { keepVersion, sourceOf } from './history.js';
 import { HttpError } from '../core/errors.js';
 
 const SaveBody = z.object({
@@ -53,7 +55,8 @@ export function filesRouter(runtime: RuntimeContext): Router {
       const segments = checkPathText(body.path);
       checkWritable(body.path);
       const target = await confine(apisDir(), segments);
-      return { diagnostics: await checkSource(target.root, target.real, body.content) };
+      const packagesDir = packagesDirOf(runtime.state().config.baseDir);
+      return { diagnostics: await checkSource(target.root, target.real, body.content, packagesDir) };
     }, false),
   );
 
@@ -66,8 +69,18 @@ export function filesRouter(runtime: RuntimeContext): Router {
       checkWritable(body.to);
       const from = await confine(apisDir(), segments[0]);
       const to = await confine(apisDir(), segments[1]);
-      await renameConfined(from, to);
-      return { from: from.relative, to: to.relative, reload: await runtime.reload() };
+      // The file at its new path starts its history there (as this request's, not as a change
+      // seen on disk); the old path's stays, as deleted.
+      const moved = await readConfined(from).catch(() => undefined);
+      const release = moved ? runtime.history.expect(to.relative, moved.content) : () => {};
+      try {
+        await renameConfined(from, to);
+        const reload = await runtime.reload();
+        if (moved) await keepVersion(runtime, to.relative, moved.content, sourceOf(req), { reload });
+        return { from: from.relative, to: to.relative, reload };
+      } finally {
+        release();
+      }
     }, true),
   );
 
@@ -81,8 +94,22 @@ export function filesRouter(runtime: RuntimeContext): Router {
         const { content, baseVersion } = parseInput(SaveBody, req.body);
         await mkdir(apisDir(), { recursive: true });
         const target = await confine(apisDir(), segments);
-        const version = await writeConfined(target, content, baseVersion);
-        return { path: target.relative, saved: true, version, reload: await runtime.reload() };
+        // Kept in the history as the panel's or the API's save, not as a change seen on disk.
+        const release = runtime.history.expect(target.relative, content);
+        try {
+          const version = await writeConfined(target, content, baseVersion);
+          const reload = await runtime.reload();
+          const kept = await keepVersion(runtime, target.relative, content, sourceOf(req), { reload });
+          return {
+            path: target.relative,
+            saved: true,
+            version,
+            reload,
+            ...(kept ? { historyId: kept.id } : {}),
+          };
+        } finally {
+          release();
+        }
       }, true),
     )
     .delete(

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import cors from 'cors';
+import { SOURCE_HEADER } from '../../shared/admin-api.js';
 import { createApp, type AppOptions } from './app.js';
 import { businessHandler } from './business.js';
 import type { RuntimeContext } from './context.js';
@@ -45,7 +46,7 @@ function corsFor(runtime: RuntimeContext, extra: readonly string[]) {
       origins = configured;
       middleware = cors({
         origin: [...extra, ...configured],
-        allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
+        allowedHeaders: ['content-type', 'authorization', 'x-request-id', SOURCE_HEADER],
         exposedHeaders: ['x-request-id', 'retry-after'],
       });
     }

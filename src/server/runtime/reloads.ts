@@ -7,7 +7,9 @@ import { BuildCache } from '../load/build.js';
 import { loadGeneration } from '../load/loader.js';
 import { watchModules } from '../load/watcher.js';
 import type { Logger } from '../logs/logger.js';
+import { recordDiskChanges, type HistoryStore } from '../workspace/history.js';
 import type { StateCell } from './state.js';
+import { packagesDirOf } from '../core/workspace-paths.js';
 
 export interface ReloadControllerOptions {
   state: StateCell;
@@ -18,6 +20,8 @@ export interface ReloadControllerOptions {
   loadTimeoutMs: number;
   /** The workspace's secrets now, for the workers of a new generation. */
   secrets(): Record<string, string>;
+  /** Where files the watcher sees change are kept as versions (with the reload's result). */
+  history?: HistoryStore;
 }
 
 /**
@@ -31,6 +35,8 @@ export class ReloadController {
   private queue: Promise<unknown> = Promise.resolve();
   private watcher: ReturnType<typeof watchModules> | undefined;
   private stopped = false;
+  /** Changes on disk still being kept in the history. */
+  private recording: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ReloadControllerOptions) {}
 
@@ -46,12 +52,19 @@ export class ReloadController {
     this.watcher = undefined;
     const { config } = this.options.state.get();
     if (!config.hotReload || this.stopped) return;
-    const { logger } = this.options;
+    const { logger, history } = this.options;
     this.watcher = watchModules(config.apisDir, (changed) => {
       logger.debug({ kind: 'system', event: 'files-changed', changed }, 'files changed');
-      this.reload().catch((error: unknown) =>
-        logger.error({ kind: 'error', err: error }, 'hot reload failed'),
+      const recorded = this.reload().then(
+        // The changed files as they are now, kept in their history with how the reload went.
+        (result) =>
+          history &&
+          recordDiskChanges(history, config.apisDir, changed, result).catch((error: unknown) =>
+            logger.warn({ kind: 'error', err: error }, 'a change on disk could not be kept in the history'),
+          ),
+        (error: unknown) => logger.error({ kind: 'error', err: error }, 'hot reload failed'),
       );
+      this.recording = Promise.all([this.recording, recorded]);
     });
     await this.watcher.ready;
   }
@@ -64,7 +77,7 @@ export class ReloadController {
 
   /** Resolves once the reloads asked for have ended. */
   settled(): Promise<unknown> {
-    return this.queue;
+    return Promise.all([this.queue, this.recording]);
   }
 
   private async loadOnce(): Promise<ReloadResult> {
@@ -74,6 +87,7 @@ export class ReloadController {
     const pool: PoolOptions = {
       supply,
       apisDir: config.apisDir,
+      packagesDir: packagesDirOf(config.baseDir),
       threads: config.workers,
       maxThreads: config.maxWorkers,
       loadTimeoutMs,

@@ -1,5 +1,7 @@
+import { createRequire, isBuiltin } from 'node:module';
+import { packageNameOf } from '../core/package-name.js';
 import path from 'node:path';
-import { build, type Loader, type Message } from 'esbuild';
+import { build, type Loader, type Message, type Plugin } from 'esbuild';
 import ts from 'typescript';
 import { isHelperName, isModuleFileName, relativeTo } from '../load/discover.js';
 import { bundleOptions, toLoadError } from '../load/compile.js';
@@ -20,9 +22,14 @@ const LOADERS: Record<string, Loader> = {
  * saving it: bundles it as the loader does (so its imports resolve from its folder), and, for a
  * module, reads the parameters of its signature-style endpoints. Nothing is written or run.
  */
-export async function checkSource(apisDir: string, file: string, content: string): Promise<Diagnostic[]> {
+export async function checkSource(
+  apisDir: string,
+  file: string,
+  content: string,
+  packagesDir: string,
+): Promise<Diagnostic[]> {
   const relativeFile = relativeTo(apisDir, file);
-  const diagnostics = await compileDiagnostics(apisDir, file, content);
+  const diagnostics = await compileDiagnostics(apisDir, file, content, packagesDir);
   if (isModule(relativeFile) && LOADERS[path.extname(file)] !== 'json') {
     diagnostics.push(...paramDiagnostics(file, relativeFile, content));
   }
@@ -36,10 +43,16 @@ function isModule(relativeFile: string): boolean {
   return isModuleFileName(name) && !segments.some(isHelperName);
 }
 
-async function compileDiagnostics(apisDir: string, file: string, content: string): Promise<Diagnostic[]> {
+async function compileDiagnostics(
+  apisDir: string,
+  file: string,
+  content: string,
+  packagesDir: string,
+): Promise<Diagnostic[]> {
   try {
     await build({
       ...bundleOptions(apisDir),
+      plugins: [missingPackages(apisDir, packagesDir)],
       stdin: {
         contents: content,
         sourcefile: file,
@@ -53,6 +66,7 @@ async function compileDiagnostics(apisDir: string, file: string, content: string
     if (!errors) throw error;
     return errors.map((message) => {
       const { file: where, line, column, message: text } = toLoadError(message, apisDir);
+      const missing = (message.detail as { missingPackage?: string } | undefined)?.missingPackage;
       return {
         severity: 'error',
         line: line ?? 1,
@@ -60,9 +74,47 @@ async function compileDiagnostics(apisDir: string, file: string, content: string
         message: text,
         source: 'compile',
         file: where || relativeTo(apisDir, file),
+        ...(missing ? { missingPackage: missing } : {}),
       };
     });
   }
+}
+
+/** Packages the runtime provides itself, whatever is installed. */
+const PROVIDED = new Set(['api-deploy', 'zod', 'zod/v4']);
+
+/**
+ * Flags a static `import` of a package the module could not load: not in the workspace's
+ * packages nor where Node would look from the APIs folder (as the worker resolves it). Only
+ * static imports: a `require` or `import()` may be optional, in a try. Resolvable packages stay
+ * external, as when the module is built to run.
+ */
+function missingPackages(apisDir: string, packagesDir: string): Plugin {
+  const projectRequire = createRequire(path.join(apisDir, '__api-deploy__.js'));
+  return {
+    name: 'api-deploy-missing-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, ({ path: id, kind }) => {
+        if (PROVIDED.has(id) || isBuiltin(id) || id.startsWith('node:') || kind !== 'import-statement') {
+          return { external: true };
+        }
+        try {
+          projectRequire.resolve(id, { paths: [packagesDir, apisDir] });
+          return { external: true };
+        } catch {
+          const name = packageNameOf(id) ?? id;
+          return {
+            errors: [
+              {
+                text: `the package "${name}" is not installed in this workspace: install it in the Packages view`,
+                detail: { missingPackage: name },
+              },
+            ],
+          };
+        }
+      });
+    },
+  };
 }
 
 function paramDiagnostics(file: string, relativeFile: string, content: string): Diagnostic[] {

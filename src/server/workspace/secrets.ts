@@ -10,13 +10,41 @@ export const SECRET_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
 const ENV_PREFIX = 'API_DEPLOY_SECRET_';
 const MAX_VALUE_BYTES = 64 * 1024;
 
-const fileSchema = z.strictObject({
-  secrets: z.record(
-    z.string().regex(SECRET_NAME),
-    z.strictObject({ value: z.string(), created: z.string(), updated: z.string() }),
-  ),
-});
+/**
+ * How a host keeps secret values unreadable at rest: the desktop app passes one built on
+ * Electron's safeStorage (src/main/secret-cipher.ts); the headless server has none. `name` is
+ * recorded in the file (`encryption`) so a reader knows what sealed it. Sealed text is base64.
+ */
+export interface SecretCipher {
+  readonly name: string;
+  encrypt(plain: string): Promise<string>;
+  decrypt(sealed: string): Promise<string>;
+}
+
+const dates = { created: z.string(), updated: z.string() };
+/** A secret in the file: its value in plain text (no cipher), or sealed by the file's cipher. */
+const entrySchema = z.union([
+  z.strictObject({ value: z.string(), ...dates }),
+  z.strictObject({ sealed: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text'), ...dates }),
+]);
+const fileSchema = z
+  .strictObject({
+    /** The cipher that sealed the entries (`SecretCipher.name`); absent in a plain file. */
+    encryption: z.string().min(1).optional(),
+    secrets: z.record(z.string().regex(SECRET_NAME), entrySchema),
+  })
+  .superRefine((file, ctx) => {
+    if (file.encryption === undefined && Object.values(file.secrets).some((entry) => 'sealed' in entry))
+      ctx.addIssue({ code: 'custom', path: ['encryption'], message: 'sealed secrets need the cipher named' });
+  });
 type SecretsFile = z.infer<typeof fileSchema>;
+/** A secret as the store holds it in memory: always the plain value. */
+interface Secret {
+  value: string;
+  created: string;
+  updated: string;
+}
+type Secrets = Record<string, Secret>;
 
 export const secretNameProblem = (name: string): string | undefined =>
   SECRET_NAME.test(name)
@@ -29,6 +57,12 @@ export const secretNameProblem = (name: string): string | undefined =>
  * settings can show one; and `API_DEPLOY_SECRET_<NAME>` variables, which win over the file and
  * cannot be changed through the admin API. Values leave this store only for the workers and the
  * log sink's redaction; the admin API lists names and dates.
+ *
+ * With a `SecretCipher` (the desktop app, where the system keychain is available) every value
+ * is sealed in the file; in memory the store holds plain values only. Each write seals every
+ * value afresh, so a plain file opened with a cipher is migrated by its next change (not at
+ * open: opening a workspace never rewrites its file), and a rotated key is taken up the same
+ * way. A sealed file cannot be read without the cipher: open says so and leaves it as it is.
  */
 export class SecretStore {
   private readonly listeners = new Set<() => void>();
@@ -37,34 +71,43 @@ export class SecretStore {
 
   private constructor(
     readonly file: string,
-    private stored: SecretsFile,
+    private stored: Secrets,
     private readonly fromEnv: ReadonlyMap<string, string>,
+    private readonly cipher: SecretCipher | undefined,
   ) {}
 
-  /** Reads the secrets file (none yet is no secret) and the variables; a broken file stops start-up. */
-  static async open(file: string, env: NodeJS.ProcessEnv = process.env): Promise<SecretStore> {
+  /**
+   * Reads the secrets file (none yet is no secret) and the variables; a broken file, or a sealed
+   * one this host cannot unseal, stops start-up with a message naming the file.
+   */
+  static async open(
+    file: string,
+    env: NodeJS.ProcessEnv = process.env,
+    cipher?: SecretCipher,
+  ): Promise<SecretStore> {
     const fromEnv = new Map<string, string>();
     for (const [key, value] of Object.entries(env)) {
       const name = key.slice(ENV_PREFIX.length);
       if (key.startsWith(ENV_PREFIX) && value !== undefined && SECRET_NAME.test(name))
         fromEnv.set(name, value);
     }
-    return new SecretStore(file, await readSecretsFile(file), fromEnv);
+    const stored = await unseal(file, await readSecretsFile(file), cipher);
+    return new SecretStore(file, stored, fromEnv, cipher);
   }
 
   /** Every secret's value, by name (the variables over the file). */
   values(): Record<string, string> {
     const values: Record<string, string> = {};
-    for (const [name, { value }] of Object.entries(this.stored.secrets)) values[name] = value;
+    for (const [name, { value }] of Object.entries(this.stored)) values[name] = value;
     for (const [name, value] of this.fromEnv) values[name] = value;
     return values;
   }
 
   list(): SecretInfo[] {
-    const names = new Set([...Object.keys(this.stored.secrets), ...this.fromEnv.keys()]);
+    const names = new Set([...Object.keys(this.stored), ...this.fromEnv.keys()]);
     return [...names].sort().map((name) => {
       if (this.fromEnv.has(name)) return { name, source: 'env' };
-      const { created, updated } = this.stored.secrets[name]!;
+      const { created, updated } = this.stored[name]!;
       return { name, source: 'file', created, updated };
     });
   }
@@ -106,18 +149,71 @@ export class SecretStore {
     }
   }
 
-  private change(edit: (secrets: SecretsFile['secrets']) => void): Promise<void> {
+  private change(edit: (secrets: Secrets) => void): Promise<void> {
     const next = this.writing.then(async () => {
-      const secrets = { ...this.stored.secrets };
+      const secrets = { ...this.stored };
       edit(secrets);
-      const stored = { secrets };
-      await writeFileAtomic(this.file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-      this.stored = stored;
+      const text = JSON.stringify(await this.fileOf(secrets), null, 2);
+      await writeFileAtomic(this.file, `${text}\n`, { mode: 0o600 });
+      this.stored = secrets;
       for (const listener of this.listeners) listener();
     });
     this.writing = next.catch(() => undefined);
     return next;
   }
+
+  /** The file's content for these secrets: sealed with the cipher, if any, else in plain text. */
+  private async fileOf(secrets: Secrets): Promise<SecretsFile> {
+    const { cipher } = this;
+    if (!cipher) return { secrets };
+    const sealed: SecretsFile['secrets'] = {};
+    for (const [name, { value, created, updated }] of Object.entries(secrets)) {
+      try {
+        sealed[name] = { sealed: await cipher.encrypt(value), created, updated };
+      } catch (error) {
+        // Never fall back to plain text: the change fails and the file stays as it was.
+        const problem = `cannot encrypt the secret ${name} with ${cipher.name}: ${(error as Error).message}`;
+        throw new Error(problem, { cause: error });
+      }
+    }
+    return { encryption: cipher.name, secrets: sealed };
+  }
+}
+
+/**
+ * The plain secrets of a file as read. Sealed entries need the cipher that sealed them; without
+ * it (the same workspace served headless, or the desktop app without its keychain) start-up
+ * stops with what to do, rather than dropping the secrets or writing over them.
+ */
+async function unseal(file: string, stored: SecretsFile, cipher: SecretCipher | undefined): Promise<Secrets> {
+  const { encryption } = stored;
+  const sealedCount = Object.values(stored.secrets).filter((entry) => 'sealed' in entry).length;
+  if (sealedCount > 0 && cipher?.name !== encryption) {
+    throw new Error(
+      `the ${sealedCount} secret(s) in ${file} were encrypted by the API Deploy desktop app ` +
+        `(${encryption}) and cannot be decrypted ${cipher ? `with ${cipher.name}` : 'here'}: serve this ` +
+        'workspace from the desktop app, with the system keychain available, or remove the file and ' +
+        'set the secrets again',
+    );
+  }
+  const secrets: Secrets = {};
+  for (const [name, entry] of Object.entries(stored.secrets)) {
+    const { created, updated } = entry;
+    if ('value' in entry) {
+      secrets[name] = { value: entry.value, created, updated };
+      continue;
+    }
+    try {
+      secrets[name] = { value: await cipher!.decrypt(entry.sealed), created, updated };
+    } catch (error) {
+      throw new Error(
+        `cannot decrypt the secret ${name} in ${file} with ${cipher!.name} (${(error as Error).message}): ` +
+          'it was encrypted for another user, machine or keychain; remove the file and set the secrets again',
+        { cause: error },
+      );
+    }
+  }
+  return secrets;
 }
 
 async function readSecretsFile(file: string): Promise<SecretsFile> {

@@ -149,8 +149,28 @@ export function FakeEditor(props: {
   );
 }
 
+/** Monaco's diff editor: the two texts side by side, read-only, as textareas. */
+export function FakeDiffEditor(props: {
+  original?: string;
+  modified?: string;
+  language?: string;
+  theme?: string;
+  options?: { readOnly?: boolean; renderSideBySide?: boolean };
+}) {
+  return (
+    <div data-testid="diff-editor" data-language={props.language} data-theme={props.theme}>
+      <textarea aria-label="Version text" readOnly value={props.original ?? ''} />
+      <textarea aria-label="Current text" readOnly={props.options?.readOnly} value={props.modified ?? ''} />
+    </div>
+  );
+}
+
 /** What `editor/monaco.js` exports, faked. */
 export const monacoModule = { monaco: fake.monaco, typingsReady: Promise.resolve() };
 
 /** What `@monaco-editor/react` exports, faked. */
-export const monacoReactModule = { loader: { config: vi.fn() }, default: FakeEditor };
+export const monacoReactModule = {
+  loader: { config: vi.fn() },
+  default: FakeEditor,
+  DiffEditor: FakeDiffEditor,
+};

@@ -147,6 +147,8 @@ export function editableConfig(): EditableConfig {
     functionTimeoutMs: 30_000,
     maxBodyBytes: 1_048_576,
     maxJsonDepth: 64,
+    historyMaxVersions: 50,
+    historyMaxBytes: 5_242_880,
     restrictWorkers: false,
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,

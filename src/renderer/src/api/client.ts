@@ -1,3 +1,4 @@
+import { SOURCE_HEADER } from '../../../shared/admin-api.js';
 import type { Envelope, ErrorDetail } from '../../../shared/contract.js';
 import type { Session } from '../session.js';
 
@@ -26,6 +27,9 @@ export function urlOf(session: Session, path: string, query: Query = {}): string
   return `${session.baseUrl}${path}${search ? `?${search}` : ''}`;
 }
 
+/** The header of the panel's own saves, so the file's history says they came from the panel. */
+export const PANEL_SAVE = { [SOURCE_HEADER]: 'panel' };
+
 /**
  * Calls the admin API with the session's admin token (as Bearer, so it is never in a URL) and
  * returns the envelope's `data`, or throws an ApiError carrying the envelope's code and text.
@@ -34,7 +38,12 @@ export async function adminRequest<T>(
   session: Session,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
-  { body, query, signal }: { body?: unknown; query?: Query; signal?: AbortSignal } = {},
+  {
+    body,
+    query,
+    signal,
+    headers,
+  }: { body?: unknown; query?: Query; signal?: AbortSignal; headers?: Record<string, string> } = {},
 ): Promise<T> {
   let response: Response;
   try {
@@ -43,6 +52,7 @@ export async function adminRequest<T>(
       headers: {
         authorization: `Bearer ${session.adminToken}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,

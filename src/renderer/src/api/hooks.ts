@@ -4,7 +4,11 @@ import type {
   CreatedToken,
   EndpointMetrics,
   FileEntry,
+  HistoryFile,
+  HistoryVersion,
+  HistoryVersionContent,
   Registry,
+  RestoredVersion,
   ReloadConfigResult,
   ReloadResult,
   RuntimeEventMap,
@@ -34,6 +38,10 @@ export const keys = {
   secrets: ['secrets'],
   files: ['files'],
   file: (path: string) => ['file', path],
+  /** Every file's history: `['history', path]` is one file's, below it its versions' texts. */
+  history: ['history'],
+  historyOf: (path: string) => ['history', path],
+  historyVersion: (path: string, id: string) => ['history', path, id],
   config: ['config'],
 } satisfies Record<string, QueryKey | ((...args: never[]) => QueryKey)>;
 
@@ -166,9 +174,72 @@ export function useDeleteSecret() {
   });
 }
 
+/** The files with a history, deleted ones too (`GET /api/history`). */
+export function useHistoryFiles() {
+  const session = useSession();
+  return useQuery({
+    queryKey: keys.history,
+    queryFn: ({ signal }) =>
+      adminRequest<{ files: HistoryFile[] }>(session, 'GET', '/api/history', { signal }).then(
+        (data) => data.files,
+      ),
+  });
+}
+
+/** A file's versions, newest first, without their text. */
+export function useFileHistory(path: string) {
+  const session = useSession();
+  return useQuery({
+    queryKey: keys.historyOf(path),
+    queryFn: ({ signal }) =>
+      adminRequest<{ versions: HistoryVersion[] }>(session, 'GET', '/api/history/versions', {
+        query: { path },
+        signal,
+      }).then((data) => data.versions),
+  });
+}
+
+/** One version's text (a version never changes: kept as long as it is cached). */
+export function useHistoryVersion(path: string, id: string | undefined) {
+  const session = useSession();
+  return useQuery({
+    queryKey: keys.historyVersion(path, id ?? ''),
+    enabled: id !== undefined,
+    staleTime: Infinity,
+    queryFn: ({ signal }) =>
+      adminRequest<HistoryVersionContent>(
+        session,
+        'GET',
+        `/api/history/versions/${encodeURIComponent(id ?? '')}`,
+        { query: { path }, signal },
+      ),
+  });
+}
+
+/** Writes a version back (re-creating a deleted file); answers the restore and its reload. */
+export function useRestoreVersion() {
+  const session = useSession();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ path, id, baseVersion }: { path: string; id: string; baseVersion?: string | null }) =>
+      adminRequest<RestoredVersion>(
+        session,
+        'POST',
+        `/api/history/versions/${encodeURIComponent(id)}/restore`,
+        { body: { path, ...(baseVersion === undefined ? {} : { baseVersion }) } },
+      ),
+    onSuccess: () =>
+      Promise.all(
+        [keys.history, keys.files, keys.registry, keys.status].map((queryKey) =>
+          client.invalidateQueries({ queryKey }),
+        ),
+      ),
+  });
+}
+
 /** What each runtime event makes stale. */
 const STALE_ON: Record<keyof RuntimeEventMap, QueryKey[]> = {
-  reloaded: [keys.registry, keys.status, keys.files],
+  reloaded: [keys.registry, keys.status, keys.files, keys.history],
   loadError: [keys.registry, keys.status],
   configChanged: [keys.config, keys.status, keys.registry],
   tokensChanged: [keys.tokens],

@@ -2,7 +2,10 @@ import { Link } from 'wouter';
 import { editorHref } from '../links.js';
 import type { LoadError } from '../../../shared/admin-api.js';
 
-/** Where a module failed to load, linking to the line in the editor. */
+/**
+ * Where a module failed to load, linking to the line in the editor, and to the Packages view
+ * when what it lacks is a package.
+ */
 export function LoadErrorItem({ error }: { error: LoadError }) {
   const where = error.line
     ? `${error.file}:${error.line}${error.column ? `:${error.column}` : ''}`
@@ -16,6 +19,11 @@ export function LoadErrorItem({ error }: { error: LoadError }) {
         </Link>
       </div>
       <pre className="error-text">{error.message}</pre>
+      {error.missingPackage && (
+        <Link href="/packages" className="small">
+          Install {error.missingPackage} in the Packages view
+        </Link>
+      )}
     </div>
   );
 }

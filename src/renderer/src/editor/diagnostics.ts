@@ -69,6 +69,8 @@ export interface Problem {
   source: 'compile' | 'params' | 'typescript';
   /** In the open file (click jumps to it) or in another one (click opens it). */
   inOpenFile: boolean;
+  /** An import of a package the workspace lacks: the fix is to install it. */
+  missingPackage?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export function problemsOf(
     severity: 'error',
     source: diagnostic.source,
     inOpenFile: diagnostic.file === file,
+    ...(diagnostic.missingPackage ? { missingPackage: diagnostic.missingPackage } : {}),
   }));
   for (const marker of typescriptMarkers) {
     if (marker.owner === MARKER_OWNER || marker.severity < Severity.Warning) continue;

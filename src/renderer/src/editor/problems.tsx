@@ -1,4 +1,6 @@
-import { CircleX, TriangleAlert } from 'lucide-react';
+import { CircleX, Download, TriangleAlert } from 'lucide-react';
+import { Link } from 'wouter';
+import { encodePath } from '../links.js';
 import type { Problem } from './diagnostics.js';
 
 const SOURCE_LABEL: Record<Problem['source'], string> = {
@@ -55,6 +57,11 @@ export function ProblemsPanel({
                 </span>
                 <span className="muted">{SOURCE_LABEL[problem.source]}</span>
               </button>
+              {problem.missingPackage && (
+                <Link href={`/packages/${encodePath(problem.missingPackage)}`} className="small problem-fix">
+                  <Download size={13} aria-hidden /> Install {problem.missingPackage}
+                </Link>
+              )}
             </li>
           ))}
         </ul>

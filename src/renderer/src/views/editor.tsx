@@ -1,8 +1,8 @@
-import { FilePlus2, Pencil, RotateCcw, Save, Trash2 } from 'lucide-react';
+import { FilePlus2, History, Pencil, RotateCcw, Save, Trash2 } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import type { FileContent } from '../../../shared/admin-api.js';
-import { adminRequest } from '../api/client.js';
+import { adminRequest, ApiError } from '../api/client.js';
 import { useFiles, useRegistry, useSession } from '../api/hooks.js';
 import { ConfirmDialog } from '../components/confirm.js';
 import { ErrorNotice } from '../components/feedback.js';
@@ -12,6 +12,7 @@ import { FileNameDialog, LeaveDialog } from '../editor/dialogs.js';
 import { conflictOf } from '../editor/disk-changes.js';
 import { useEditorDocument, useFileActions, type SaveOptions } from '../editor/document.js';
 import { FileTree } from '../editor/file-tree.js';
+import { DeletedFiles, HistoryPanel } from '../editor/history.js';
 import {
   checkFileName,
   extensionOf,
@@ -50,6 +51,8 @@ export function EditorView({ file }: { file?: string }) {
   const [leaving, setLeaving] = useState<{ proceed: () => void }>();
   const [typescriptMarkers, setTypescriptMarkers] = useState<ReportedMarker[]>([]);
   const [helperError, setHelperError] = useState<{ path: string; error: unknown }>();
+  // The file whose history is shown (the open one); a file not there shows its history anyway.
+  const [historyFor, setHistoryFor] = useState<string>();
   const editor = useRef<CodeEditorHandle>(undefined);
   const { leave } = useLeaveGuard(doc.dirty, (proceed) => setLeaving({ proceed }));
 
@@ -109,6 +112,9 @@ export function EditorView({ file }: { file?: string }) {
   const registryModule = registry.data?.modules.find((module) => module.file === file);
   const unavailable = registry.data?.unavailable.find((failure) => failure.file === file);
   const shownNotice = notice && notice.on === file ? notice : undefined;
+  const missing =
+    doc.status === 'error' && doc.loadError instanceof ApiError && doc.loadError.code === 'FILE_NOT_FOUND';
+  const showHistory = file !== undefined && (historyFor === file || missing);
 
   return (
     <div className="page full editor-page">
@@ -126,6 +132,7 @@ export function EditorView({ file }: { file?: string }) {
           ) : (
             <FileTree entries={entries} open={file} dirty={doc.dirty} />
           )}
+          <DeletedFiles open={file} />
         </aside>
 
         <section className="editor-main" aria-label="Editor">
@@ -171,6 +178,15 @@ export function EditorView({ file }: { file?: string }) {
                   )}
                 </div>
                 <div className="actions">
+                  <button
+                    type="button"
+                    onClick={() => setHistoryFor(historyFor === file ? undefined : file)}
+                    aria-pressed={showHistory}
+                    disabled={missing || doc.readOnly}
+                    title="Versions of this file kept at each save: compare and restore"
+                  >
+                    <History size={15} aria-hidden /> History
+                  </button>
                   <button
                     type="button"
                     className="primary"
@@ -220,6 +236,9 @@ export function EditorView({ file }: { file?: string }) {
               {doc.status === 'error' && (
                 <ErrorNotice error={doc.loadError} title={`${file} cannot be opened`} />
               )}
+              {missing && (
+                <p className="muted small">If it was deleted, its history below can bring it back.</p>
+              )}
               {helperError && (
                 <ErrorNotice
                   error={helperError.error}
@@ -227,7 +246,7 @@ export function EditorView({ file }: { file?: string }) {
                 />
               )}
 
-              <div className="editor-code" data-testid="code-editor">
+              <div className="editor-code" data-testid="code-editor" hidden={missing}>
                 {doc.status !== 'error' && (
                   <CodeEditor
                     path={file}
@@ -251,8 +270,28 @@ export function EditorView({ file }: { file?: string }) {
               {doc.checkError !== undefined && (
                 <ErrorNotice error={doc.checkError} title="The file could not be checked" />
               )}
-              {!doc.readOnly && (
-                <ProblemsPanel problems={problems} checking={doc.checking} onSelect={selectProblem} />
+              {showHistory ? (
+                <HistoryPanel
+                  path={file}
+                  current={missing ? undefined : doc.value}
+                  baseVersion={missing ? null : doc.version}
+                  dirty={doc.dirty}
+                  onClose={() => setHistoryFor(undefined)}
+                  onRestored={(result) => {
+                    setHistoryFor(file);
+                    setNotice({
+                      kind: 'reload',
+                      title: `Restored ${result.path}`,
+                      reload: result.reload,
+                      on: file,
+                    });
+                    doc.revert();
+                  }}
+                />
+              ) : (
+                !doc.readOnly && (
+                  <ProblemsPanel problems={problems} checking={doc.checking} onSelect={selectProblem} />
+                )
               )}
             </>
           )}

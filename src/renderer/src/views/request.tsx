@@ -3,12 +3,12 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { allExpanded, darkStyles, defaultStyles, JsonView } from 'react-json-view-lite';
 import 'react-json-view-lite/dist/index.css';
 import { useLocation } from 'wouter';
-import type { RegistryEndpoint } from '../../../shared/admin-api.js';
+import type { RegistryEndpoint, SavedRequest, TokenKind } from '../../../shared/admin-api.js';
 import { callEndpoint, type CallResult } from '../api/business.js';
 import { useRegistry, useSession, useStatus } from '../api/hooks.js';
 import { CopyButton } from '../components/copy-button.js';
+import { CopySnippets } from '../components/copy-snippets.js';
 import { ErrorNotice } from '../components/feedback.js';
-import { curlCommand } from '../curl.js';
 import {
   addToHistory,
   clearHistory,
@@ -21,6 +21,7 @@ import { checkBody, exampleBody, type JsonSchema } from '../schema.js';
 import { useRememberedTokens } from '../token-memory.js';
 import { usePrefersDark } from '../use-prefers-dark.js';
 import { CallLog } from './call-log.js';
+import { SavedRequests } from './saved-requests.js';
 
 const ADMIN = 'admin';
 const PASTE = 'paste';
@@ -109,7 +110,28 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   }
 
   const baseUrl = status.data?.url ?? window.location.origin;
-  const curl = selected ? curlCommand(baseUrl, selected.path, safeParse(bodyText)) : '';
+  const tokenKind: TokenKind =
+    tokenChoice === ADMIN
+      ? 'admin'
+      : tokenChoice === NONE
+        ? 'none'
+        : remembered.find((known) => known.id === tokenChoice)?.role === 'admin'
+          ? 'admin'
+          : 'business';
+
+  /** A saved request into the panel: its endpoint, body and a token of its kind. */
+  function load(saved: SavedRequest) {
+    const text = JSON.stringify(saved.body, null, 2);
+    if (saved.endpoint !== selected?.path) pendingBody.current = text;
+    navigate(`/try${saved.endpoint}`);
+    setBodyText(text);
+    setResult(undefined);
+    setFailure(undefined);
+    const business = remembered.findLast((known) => known.role === 'business');
+    setTokenChoice(
+      saved.tokenKind === 'admin' ? ADMIN : saved.tokenKind === 'none' ? NONE : (business?.id ?? PASTE),
+    );
+  }
 
   return (
     <div className="page">
@@ -202,8 +224,17 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
               <Send size={15} aria-hidden /> {sending ? 'Sending…' : 'Send'}
             </button>
             <span className="muted small">Ctrl+Enter</span>
-            {selected && <CopyButton text={curl} label="Copy as curl" />}
           </div>
+          {selected && (
+            <CopySnippets
+              call={{
+                baseUrl,
+                endpoint: selected.path,
+                body: safeParse(bodyText),
+                token: tokenChoice !== NONE,
+              }}
+            />
+          )}
         </section>
 
         <section className="card stack" aria-label="Response" aria-live="polite">
@@ -213,6 +244,15 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
           {result && <ResponseView result={result} />}
         </section>
       </div>
+
+      <SavedRequests
+        current={{
+          endpoint: selected?.path,
+          body: selected && !notJson ? objectOf(bodyText) : undefined,
+          tokenKind,
+        }}
+        onLoad={load}
+      />
 
       <section className="card stack" aria-label="History">
         <div className="row">
@@ -313,10 +353,18 @@ const oneLine = (text: string) => {
   return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
 };
 
-function safeParse(text: string): unknown {
+/** The body typed, when it is a JSON object (`{}` when empty, as sent). */
+function objectOf(text: string): Record<string, unknown> | undefined {
+  const value = text.trim() === '' ? {} : safeParse(text, undefined);
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function safeParse(text: string, otherwise: unknown = {}): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return {};
+    return otherwise;
   }
 }

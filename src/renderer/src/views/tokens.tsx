@@ -25,7 +25,7 @@ export function TokensView() {
         onSuccess: (token) => {
           setCreated(token);
           setLabel('');
-          rememberToken({ id: token.id, label: token.label, value: token.token });
+          rememberToken({ id: token.id, label: token.label, value: token.token, role: token.role });
         },
       },
     );

@@ -8,7 +8,7 @@ import { ERRORS, type LoadError } from '../../../shared/contract.js';
 import type { ModuleBuild } from '../../load/build.js';
 import { relativeTo } from '../../load/discover.js';
 import { describeModule, type CallableEndpoint } from './describe.js';
-import { evaluateModule, ModuleLoadError } from './evaluate.js';
+import { evaluateModule, ModuleLoadError, type ResolveFrom } from './evaluate.js';
 import { callEndpoint, errorMessage, thrown } from './call.js';
 import { callContext, currentCall, runAsCall } from './context.js';
 import { startBeating } from '../heartbeat.js';
@@ -57,40 +57,43 @@ port.on('message', (message: LoadMessage | CallMessage | AbortMessage | SecretsM
 });
 port.postMessage({ type: 'booted' } satisfies BootedMessage);
 
-function load({ apisDir, modules, progress, secrets }: LoadMessage): void {
+function load({ apisDir, packagesDir, modules, progress, secrets }: LoadMessage): void {
   applySecrets(secrets);
   const loading = new Int32Array(progress);
   const reports = modules.map((entry, index) => {
     Atomics.store(loading, 0, index + 1);
-    return loadEntry(entry, apisDir);
+    return loadEntry(entry, { apisDir, packagesDir });
   });
   Atomics.store(loading, 0, 0);
   port.postMessage({ type: 'loaded', reports } satisfies LoadedMessage);
 }
 
-function loadEntry({ build, fallback }: WorkerModule, apisDir: string): ModuleReport {
-  const loaded = loadBuild(build, apisDir);
+function loadEntry({ build, fallback }: WorkerModule, from: ResolveFrom): ModuleReport {
+  const loaded = loadBuild(build, from);
   if (!('error' in loaded)) return register(build, 'build', loaded);
-  const lastGood = fallback && loadBuild(fallback, apisDir);
+  const lastGood = fallback && loadBuild(fallback, from);
   if (fallback && lastGood && !('error' in lastGood)) {
     return { ...register(fallback, 'fallback', lastGood), error: loaded.error };
   }
   return { module: build.module, serving: 'none', endpoints: [], error: loaded.error };
 }
 
-function loadBuild(build: ModuleBuild, apisDir: string): CallableEndpoint[] | { error: LoadError } {
+function loadBuild(build: ModuleBuild, from: ResolveFrom): CallableEndpoint[] | { error: LoadError } {
   try {
-    const exports = evaluateModule(build, apisDir);
+    const exports = evaluateModule(build, from);
     return describeModule({ ...build, exports, signatures: build.signatures });
   } catch (error) {
     const location = error instanceof ModuleLoadError ? error.location : undefined;
     return {
       error: {
         module: build.module,
-        file: location ? relativeTo(apisDir, location.file) : build.relativeFile,
+        file: location ? relativeTo(from.apisDir, location.file) : build.relativeFile,
         line: location?.line,
         column: location?.column,
         message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof ModuleLoadError && error.missingPackage
+          ? { missingPackage: error.missingPackage }
+          : {}),
       },
     };
   }
