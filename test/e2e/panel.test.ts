@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packFixture } from '../helpers/npm-fixture.js';
 import { ADMIN } from '../helpers/server.js';
 import { logIn, openPanel, type PanelSession } from './harness.js';
 
@@ -199,6 +200,84 @@ describe('control panel in a browser', () => {
     await expect.poll(() => readFile(onDisk, 'utf8')).toContain('// kept from the panel');
     expect(await readFile(onDisk, 'utf8')).not.toContain('// saved elsewhere');
   });
+
+  it('installs a package from the panel, uses it in a new module, and a saved request says it answers', async () => {
+    const { page } = session;
+    const tarball = await packFixture(
+      session.dir,
+      'e2e-shout',
+      '1.0.0',
+      'exports.shout = (s) => s.toUpperCase() + "!";',
+    );
+    await page.getByRole('link', { name: 'Packages' }).click();
+    await page.getByLabel('Package', { exact: true }).fill('e2e-shout');
+    await page.getByLabel('Version', { exact: true }).fill(`file:${tarball}`);
+    await page.getByRole('button', { name: 'Install' }).click();
+    await page.getByRole('region', { name: 'npm' }).getByText('done').waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('table', { name: 'Packages' })
+      .getByRole('cell', { name: 'e2e-shout', exact: true })
+      .waitFor();
+    await session.screenshot('packages');
+
+    await page.getByRole('link', { name: 'Editor' }).click();
+    await page.getByRole('button', { name: 'New file' }).first().click();
+    await page.getByLabel('File name, in the APIs folder').fill('loud.ts');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const code = page.getByTestId('code-editor').locator('.view-lines');
+    await code.getByText('apiFunction').first().waitFor({ timeout: 30_000 });
+    await code.click();
+    await page.keyboard.press('Control+A');
+    // insertText, not typing: Monaco would close each bracket and quote typed
+    await page.keyboard.insertText(
+      "import { apiFunction } from 'api-deploy';\nimport { shout } from 'e2e-shout';\n\nexport const say = apiFunction((text: string) => shout(text));\n",
+    );
+    await page.getByRole('status', { name: 'unsaved changes' }).waitFor();
+    await page.keyboard.press('Control+S');
+    await expect.poll(() => page.getByRole('status', { name: 'unsaved changes' }).count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Request' }).click();
+    await page.getByLabel('Endpoint').selectOption('/loud/say');
+    await page.getByLabel('Body (the parameters, as JSON)').fill('{"text": "hi"}');
+    const saved = page.getByRole('region', { name: 'Saved requests' });
+    await saved.getByLabel('Name').fill('loud says HI!');
+    await saved.getByLabel('Expected data (optional JSON)').fill('"HI!"');
+    await saved.getByRole('button', { name: 'Save', exact: true }).click();
+    await saved.getByRole('table', { name: 'Saved requests list' }).getByText('loud says HI!').waitFor();
+    await saved.getByRole('button', { name: 'Run all' }).click();
+    await saved.getByRole('status').getByText('1 of 1 passed').waitFor();
+    expect(await saved.getByRole('table', { name: 'Run results' }).textContent()).toContain('pass');
+    await session.screenshot('saved-requests');
+
+    // A change breaks what the endpoint answers; its history brings the version before back.
+    await page.getByRole('link', { name: 'Editor' }).click();
+    await page.getByRole('list', { name: 'Files' }).getByText('loud.ts').click();
+    await code.getByText('shout(text)').first().waitFor();
+    await code.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(
+      "import { apiFunction } from 'api-deploy';\nimport { shout } from 'e2e-shout';\n\nexport const say = apiFunction((text: string) => shout(text) + '?');\n",
+    );
+    await page.keyboard.press('Control+S');
+    await expect.poll(() => page.getByRole('status', { name: 'unsaved changes' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Request' }).click();
+    await saved.getByRole('button', { name: 'Run all' }).click();
+    await saved.getByRole('status').getByText('0 of 1 passed').waitFor();
+
+    await page.getByRole('link', { name: 'Editor' }).click();
+    await page.getByRole('list', { name: 'Files' }).getByText('loud.ts').click();
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('region', { name: 'History of loud.ts' });
+    // newest first: the broken save, then the one the saved request passed on
+    await history.getByRole('list', { name: 'Versions' }).getByRole('button').nth(1).click();
+    await history.locator('.monaco-diff-editor').getByText("+ '?'").first().waitFor({ timeout: 30_000 });
+    await session.screenshot('history');
+    await history.getByRole('button', { name: 'Restore this version' }).click();
+    await code.getByText('shout(text));').first().waitFor();
+    await page.getByRole('link', { name: 'Request' }).click();
+    await saved.getByRole('button', { name: 'Run all' }).click();
+    await saved.getByRole('status').getByText('1 of 1 passed').waitFor();
+  }, 180_000);
 
   it('follows the system dark theme', async () => {
     const { page } = session;

@@ -1,12 +1,12 @@
 // npm packages per workspace (issue 16): installed by npm from a packed tarball (no network),
 // used by a module at once, removed with a load error naming the package; names checked
 // before anything runs; a failed install leaves the packages as they were; one job at a time.
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackageJob } from '../../src/shared/admin-api.js';
+import { packFixture } from '../helpers/npm-fixture.js';
 import { openSse } from '../helpers/sse.js';
 import { ADMIN, BUSINESS, startServer, type TestServer } from '../helpers/server.js';
 
@@ -18,20 +18,6 @@ const USES_IT = `import { apiFunction } from 'api-deploy';
 import { shout } from '${PACKAGE}';
 export const loud = apiFunction((text: string) => shout(text));
 `;
-
-/** `npm pack` of a tiny package made here: a tarball npm installs without the registry. */
-async function packFixture(root: string, name: string, version: string, code: string): Promise<string> {
-  const dir = path.join(root, `${name.replace('/', '__')}-${version}`);
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name, version, main: 'index.js' }));
-  await writeFile(path.join(dir, 'index.js'), code);
-  const file = execFileSync('npm', ['pack', '--silent', '--pack-destination', root], { cwd: dir })
-    .toString()
-    .trim()
-    .split('\n')
-    .pop()!;
-  return path.join(root, file);
-}
 
 describe('workspace packages', () => {
   let server: TestServer;

@@ -4,9 +4,9 @@
  * with the editor's text in Monaco's diff editor, and can be restored (the restore is a version
  * too). A file deleted since is brought back the same way, from the deleted files' list.
  */
-import { DiffEditor } from '@monaco-editor/react';
+import { DiffEditor, type DiffOnMount } from '@monaco-editor/react';
 import { History, RotateCcw, X } from 'lucide-react';
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import type { HistoryVersion, RestoredVersion, VersionSource } from '../../../shared/admin-api.js';
 import { useFileHistory, useHistoryFiles, useHistoryVersion, useRestoreVersion } from '../api/hooks.js';
@@ -172,6 +172,21 @@ function VersionRow({
 function VersionDiff({ path, id, current }: { path: string; id: string; current: string }) {
   const version = useHistoryVersion(path, id);
   const dark = usePrefersDark();
+  const diffEditor = useRef<Parameters<DiffOnMount>[0]>(undefined);
+  // @monaco-editor/react disposes the two models before the diff widget holding them, which
+  // Monaco reports as an error ("TextModel got disposed before DiffEditorWidget model got
+  // reset"). The models are kept (keepCurrent…Model) and let go here instead, widget first: a
+  // layout effect's cleanup runs before the passive cleanups of the component's children.
+  useLayoutEffect(
+    () => () => {
+      const widget = diffEditor.current;
+      const models = widget?.getModel();
+      widget?.setModel(null);
+      models?.original.dispose();
+      models?.modified.dispose();
+    },
+    [],
+  );
   if (version.isError) return <ErrorNotice error={version.error} title="The version cannot be read" />;
   if (!version.data) return <p className="muted small pad">Loading the version…</p>;
   return (
@@ -182,6 +197,11 @@ function VersionDiff({ path, id, current }: { path: string; id: string; current:
         language={languageOf(path)}
         theme={dark ? 'vs-dark' : 'vs'}
         loading={<p className="muted">Starting the editor…</p>}
+        keepCurrentOriginalModel
+        keepCurrentModifiedModel
+        onMount={(widget) => {
+          diffEditor.current = widget;
+        }}
         options={{
           readOnly: true,
           originalEditable: false,

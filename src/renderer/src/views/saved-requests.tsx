@@ -81,7 +81,12 @@ export function SavedRequests({
           ...(expect.value === undefined ? {} : { expect: expect.value }),
         },
       },
-      { onSuccess: () => setName('') },
+      {
+        onSuccess: () => {
+          setName('');
+          setExpectText('');
+        },
+      },
     );
   }
 
