@@ -2,6 +2,7 @@
 // One run, no assertions: see issue 4 for the targets. Everything runs on this machine, on
 // loopback, with the load generator (autocannon) sharing the cores with the servers.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,12 +32,9 @@ const startRuntime = (dir) =>
     [path.join(ROOT, 'out/server/cli.js'), '--config', path.join(dir, 'config.json'), '--quiet'],
     /at (http:\S+)/,
   );
-const startBare = async () => {
-  const bare = await startProcess(
-    process.execPath,
-    [path.join(ROOT, 'bench/bare-express.mjs')],
-    /listening (\d+)/,
-  );
+/** A bare server of bench/ (Express, Fastify, node:http) doing what the runtime's endpoint does. */
+const startBare = (file) => async () => {
+  const bare = await startProcess(process.execPath, [path.join(ROOT, 'bench', file)], /listening (\d+)/);
   return { ...bare, match: `http://127.0.0.1:${bare.match}` };
 };
 /**
@@ -49,7 +47,9 @@ const CONTENDERS = {
   runtime: () => startRuntime(loggedWorkspace),
   unlogged: () => startRuntime(quietWorkspace),
   control: () => startRuntime(quietWorkspace),
-  bare: startBare,
+  bare: startBare('bare-express.mjs'),
+  fastify: startBare('bare-fastify.mjs'),
+  node: startBare('bare-node.mjs'),
 };
 
 // The server the reload, memory and blocking measures use (its own workspace, files edited).
@@ -68,6 +68,7 @@ try {
     rps: of(name, 'rps'),
     p50: of(name, 'p50'),
     p99: of(name, 'p99'),
+    cpuUsPerRequest: of(name, 'cpuUsPerRequest'),
     errors: sum(rounds.map((r) => r[name].errors)),
   });
   // Each figure below is the median of per-round ratios: servers measured in the same round
@@ -76,9 +77,18 @@ try {
   results.throughput = {
     runtime: figures('runtime'),
     bare: figures('bare'),
+    fastify: figures('fastify'),
+    node: figures('node'),
     ratio: round2(ratio('runtime', 'bare')),
+    ratioToFastify: round2(ratio('runtime', 'fastify')),
+    ratioToNode: round2(ratio('runtime', 'node')),
+    // CPU per request of the runtime against Fastify's, per round, the median.
+    cpuToFastify: round2(median(rounds.map((r) => r.runtime.cpuUsPerRequest / r.fastify.cpuUsPerRequest))),
     rounds,
   };
+  console.log(
+    `runtime / Fastify ${results.throughput.ratioToFastify}, / node:http ${results.throughput.ratioToNode}, / Express ${results.throughput.ratio}; CPU per request ${results.throughput.cpuToFastify}× Fastify's`,
+  );
   results.logging = {
     unloggedRps: of('unlogged', 'rps'),
     loggedRps: of('runtime', 'rps'),
@@ -173,7 +183,10 @@ async function throughputRound(round) {
     const server = await CONTENDERS[name]();
     try {
       await load(server.match, 1); // warm-up
+      const cpuBefore = cpuSeconds(server.child.pid);
       measured[name] = await load(server.match, ROUND_SECONDS);
+      const cpu = cpuSeconds(server.child.pid) - cpuBefore;
+      measured[name].cpuUsPerRequest = Math.round((cpu * 1e6) / Math.max(1, measured[name].requests));
     } finally {
       await stop(server.child);
     }
@@ -244,6 +257,16 @@ async function reloadTimes(count) {
   }
 }
 
+/**
+ * CPU time (user + system) of a server process, every thread included (the runtime's workers
+ * are threads of it), in seconds, from /proc: clock ticks of 1/100 s on Linux.
+ */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After "pid (comm) ": state is field 3, utime 14 and stime 15 (1-based) of the whole line.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** RSS of the server process in MB, after its workers have had a moment to be released. */
 async function settledRss(pid) {
   await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -262,6 +285,7 @@ async function load(base, seconds, connections = 50) {
   });
   return {
     rps: Math.round(result.requests.average),
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
@@ -310,8 +334,14 @@ function markdown(r) {
   return `| measure | result | target |
 |---|---|---|
 | throughput, runtime (POST /template/sync_hello, auth + validation + worker + request log) | ${t.runtime.rps} req/s, p50 ${t.runtime.p50} ms, p99 ${t.runtime.p99} ms | |
+| throughput, bare Fastify 5 route | ${t.fastify.rps} req/s, p50 ${t.fastify.p50} ms, p99 ${t.fastify.p99} ms | |
+| throughput, bare node:http | ${t.node.rps} req/s, p50 ${t.node.p50} ms, p99 ${t.node.p99} ms | |
 | throughput, bare Express 5 route | ${t.bare.rps} req/s, p50 ${t.bare.p50} ms, p99 ${t.bare.p99} ms | |
-| ratio runtime / bare (median of ${t.rounds.length} rounds' ratios) | **${t.ratio}** | ≥ 1.0, never < 0.6 |
+| ratio runtime / Fastify (median of ${t.rounds.length} rounds' ratios) | **${t.ratioToFastify}** | ≥ 0.8 |
+| ratio runtime / node:http | ${t.ratioToNode} | |
+| ratio runtime / Express | ${t.ratio} | ≥ 1.0, never < 0.6 |
+| CPU per request: runtime, Fastify, node:http, Express (µs, whole process) | ${t.runtime.cpuUsPerRequest}, ${t.fastify.cpuUsPerRequest}, ${t.node.cpuUsPerRequest}, ${t.bare.cpuUsPerRequest}; runtime / Fastify **${t.cpuToFastify}** | ≤ 2 |
+| p99, runtime against Fastify | ${t.runtime.p99} ms vs ${t.fastify.p99} ms | ≤ Fastify's + 5 ms |
 | cost of request logging to file (runtime without it: ${r.logging.unloggedRps} req/s) | ${r.logging.costPercent} % (two identical servers: ${r.logging.noisePercent} %) | ≤ 15 % |
 | save-to-new-answer reload, ${r.reload.edits} edits | p50 ${r.reload.p50} ms, p95 ${r.reload.p95} ms | p50 ≤ 100, p95 ≤ 250 |
 | failed requests during ${r.reloadUnderLoad.reloads} reloads under load | ${r.reloadUnderLoad.failed} of ${r.reloadUnderLoad.requests} | 0 |

@@ -42,6 +42,17 @@ export interface PoolOptions {
 
 /** Calls of `async` functions one worker interleaves at most. */
 const ASYNC_CALLS_PER_WORKER = 64;
+/**
+ * Plain calls sent to one worker at most: the one it runs and those waiting behind it there.
+ * A worker kept fed this way is never asleep between calls, and waking a sleeping thread is
+ * most of what a call's hop costs (see bench/PROFILE.md).
+ */
+const PLAIN_CALLS_PER_WORKER = 4;
+/**
+ * How long a plain call may wait behind another in a worker before it is taken back and given
+ * to another worker (or the pool's queue): a slow call delays the ones behind it this long.
+ */
+const TAKE_BACK_MS = 10;
 /** How long after a generation is ready its other workers start. */
 const FILL_DELAY_MS = 250;
 /** A worker above `threads` that stays idle this long is ended. */
@@ -67,6 +78,9 @@ interface PendingCall {
   message: CallMessage;
   async: boolean;
   worker?: PoolWorker;
+  /** Its claim slot at its worker, when it was sent to wait behind another plain call. */
+  slot?: number;
+  takeBack?: NodeJS.Timeout;
   resolve(json: string): void;
   reject(error: Error): void;
 }
@@ -75,8 +89,15 @@ interface PoolWorker extends BootedWorker {
   /** Its modules are loaded: it can take calls. */
   ready: boolean;
   calls: Map<number, PendingCall>;
-  /** Running a plain function's call, which has the worker to itself. */
-  exclusive: boolean;
+  /** Running plain functions' calls (one, and those waiting behind it): no async call joins. */
+  plain: boolean;
+  /**
+   * One slot per plain call waiting in the worker: the call's id while it waits, CLAIMED once
+   * the worker starts it, FREE otherwise. The worker starts a call only by swapping its id for
+   * CLAIMED, the pool takes one back only by swapping it for FREE: whichever comes first wins,
+   * so a call taken back never runs, and one started is never sent again.
+   */
+  claims: Int32Array;
   /** Why it stopped, when it did: given to the calls it had. */
   lostWith?: unknown;
   idleTimer?: NodeJS.Timeout;
@@ -166,13 +187,14 @@ export class GenerationPool implements GenerationRunner {
       const onGone = () => this.abandon(pending);
       const settle = () => {
         clearTimeout(timer);
+        clearTimeout(pending.takeBack);
         gone?.removeEventListener('abort', onGone);
         this.active--;
         if (this.retired && this.active === 0) void this.close();
       };
       const pending: PendingCall = {
         id,
-        message: [id, path, body, context && { ...context, deadline: Date.now() + timeoutMs }],
+        message: [id, path, body, context && { ...context, deadline: Date.now() + timeoutMs }, undefined],
         async: endpoint.async,
         resolve: (json) => {
           settle();
@@ -194,8 +216,8 @@ export class GenerationPool implements GenerationRunner {
   /** The caller of a call went away: a queued call is dropped, a running one's signal aborted. */
   private abandon(pending: PendingCall): void {
     const queued = this.queue.indexOf(pending);
-    if (queued >= 0) {
-      this.queue.splice(queued, 1);
+    if (queued >= 0 || this.takeBack(pending)) {
+      if (queued >= 0) this.queue.splice(queued, 1);
       pending.reject(new HttpError('BAD_REQUEST', 'the client went away before the call started'));
       return;
     }
@@ -242,7 +264,13 @@ export class GenerationPool implements GenerationRunner {
     } finally {
       this.starting--;
     }
-    const worker: PoolWorker = { ...booted, ready: false, calls: new Map(), exclusive: false };
+    const worker: PoolWorker = {
+      ...booted,
+      ready: false,
+      calls: new Map(),
+      plain: false,
+      claims: new Int32Array(new SharedArrayBuffer(4 * PLAIN_CALLS_PER_WORKER)),
+    };
     if (this.closed) {
       await booted.worker.terminate();
       throw new Error('the pool is closed');
@@ -256,7 +284,7 @@ export class GenerationPool implements GenerationRunner {
       );
       worker.worker.once('message', (message: LoadedMessage) => resolve(message.reports));
     });
-    worker.worker.postMessage(this.load);
+    worker.worker.postMessage({ ...this.load, claims: worker.claims } satisfies LoadMessage);
     const reports = await loaded;
     worker.worker.on('message', (message: ResultMessage | AppLogMessage) => {
       if (Array.isArray(message)) this.answer(worker, message);
@@ -272,34 +300,87 @@ export class GenerationPool implements GenerationRunner {
     const heartbeats = this.options.supply.heartbeats;
     let best: PoolWorker | undefined;
     for (const worker of this.workers) {
-      if (!worker.ready || worker.exclusive || worker.lostWith) continue;
+      if (!worker.ready || worker.lostWith) continue;
       const busy = worker.calls.size;
-      if (busy >= ASYNC_CALLS_PER_WORKER || (!pending.async && busy > 0)) continue;
-      // A worker whose event loop is blocked would leave the call waiting behind it.
-      if (busy > 0 && heartbeats.silenceMs(worker.slot) > BLOCKED_AFTER_MS) continue;
+      if (busy > 0) {
+        // Plain calls queue behind plain calls only; async ones share a worker with async ones.
+        if (worker.plain !== !pending.async) continue;
+        if (busy >= (pending.async ? ASYNC_CALLS_PER_WORKER : PLAIN_CALLS_PER_WORKER)) continue;
+        // A worker whose event loop is blocked would leave the call waiting behind it.
+        if (heartbeats.silenceMs(worker.slot) > BLOCKED_AFTER_MS) continue;
+      }
       if (!best || busy < best.calls.size) best = worker;
       if (busy === 0) break;
     }
     if (!best) return false;
+    // A plain call sent to a busy worker waits there: it gets a claim slot, and is taken back
+    // if it has not started within TAKE_BACK_MS.
+    const slot = !pending.async && best.calls.size > 0 ? freeSlot(best) : undefined;
+    if (slot === -1) return false;
     clearTimeout(best.idleTimer);
+    if (slot !== undefined) Atomics.store(best.claims, slot, pending.id);
+    pending.message[4] = slot;
     try {
       best.worker.postMessage(pending.message);
     } catch (error) {
+      if (slot !== undefined) Atomics.store(best.claims, slot, FREE);
       // The parameters cannot be copied to a worker: the call fails, the worker stays free.
       pending.reject(uncopyable(error));
       return true;
     }
     best.calls.set(pending.id, pending);
-    best.exclusive = !pending.async;
+    best.plain = !pending.async;
     pending.worker = best;
+    if (slot !== undefined) {
+      pending.slot = slot;
+      pending.takeBack = setTimeout(() => this.takeBackLater(pending), TAKE_BACK_MS);
+    }
     return true;
+  }
+
+  /**
+   * Takes a call waiting in a worker back, if the worker has not started it: true when it
+   * was (it will never run there), false when it has started (or was never waiting).
+   */
+  private takeBack(pending: PendingCall): boolean {
+    const { worker, slot } = pending;
+    if (!worker || slot === undefined) return false;
+    clearTimeout(pending.takeBack);
+    if (Atomics.compareExchange(worker.claims, slot, pending.id, FREE) !== pending.id) return false;
+    worker.calls.delete(pending.id);
+    if (worker.calls.size === 0) worker.plain = false;
+    pending.worker = pending.slot = undefined;
+    return true;
+  }
+
+  /** A call still waiting behind a slow one: it goes to another worker, or the queue's head. */
+  private takeBackLater(pending: PendingCall): void {
+    const stuckAt = pending.worker;
+    if (!this.takeBack(pending)) return;
+    if (!this.dispatchElsewhere(pending, stuckAt)) {
+      this.queue.unshift(pending);
+      this.grow();
+    }
+  }
+
+  /** Dispatches a call, but not to `avoid` (the worker it was stuck in). */
+  private dispatchElsewhere(pending: PendingCall, avoid: PoolWorker | undefined): boolean {
+    if (!avoid) return this.dispatch(pending);
+    const wasReady = avoid.ready;
+    avoid.ready = false;
+    try {
+      return this.dispatch(pending);
+    } finally {
+      avoid.ready = wasReady;
+    }
   }
 
   private answer(worker: PoolWorker, [id, ok, payload]: ResultMessage): void {
     const pending = worker.calls.get(id);
     if (!pending) return; // answered already (timed out)
     worker.calls.delete(id);
-    worker.exclusive = false;
+    if (worker.calls.size === 0) worker.plain = false;
+    release(worker, pending);
     if (ok) pending.resolve(payload as string);
     else pending.reject(new CallError(payload as CallFailure));
     this.idleLater(worker);
@@ -320,11 +401,17 @@ export class GenerationPool implements GenerationRunner {
 
   private timeOut(pending: PendingCall, timeoutMs: number): void {
     const path = pending.message[1];
+    const timedOut = new HttpError('FUNCTION_TIMEOUT', `${path} did not finish within ${timeoutMs} ms`);
+    // Still waiting behind another call in its worker: it never ran, and the worker is not stuck in it.
+    if (this.takeBack(pending)) return pending.reject(timedOut);
     const worker = pending.worker;
     const queued = this.queue.indexOf(pending);
     if (queued >= 0) this.queue.splice(queued, 1);
-    worker?.calls.delete(pending.id);
-    pending.reject(new HttpError('FUNCTION_TIMEOUT', `${path} did not finish within ${timeoutMs} ms`));
+    if (worker) {
+      worker.calls.delete(pending.id);
+      release(worker, pending);
+    }
+    pending.reject(timedOut);
     if (!worker) return;
     // A plain function's worker is stuck in it; an async one's only if its event loop is blocked.
     const silence = this.options.supply.heartbeats.silenceMs(worker.slot);
@@ -344,8 +431,19 @@ export class GenerationPool implements GenerationRunner {
   private lost(worker: PoolWorker): void {
     this.workers.delete(worker);
     clearTimeout(worker.idleTimer);
-    for (const pending of worker.calls.values()) pending.reject(new CallError(workerLost(worker.lostWith)));
+    // Calls still waiting there never ran: they go to another worker. The others fail.
+    const neverRan: PendingCall[] = [];
+    for (const pending of [...worker.calls.values()]) {
+      if (this.takeBack(pending)) neverRan.push(pending);
+      else pending.reject(new CallError(workerLost(worker.lostWith)));
+    }
     worker.calls.clear();
+    if (neverRan.length > 0 && !this.closed) {
+      this.queue.unshift(...neverRan);
+      this.drain();
+    } else {
+      for (const pending of neverRan) pending.reject(new CallError(workerLost(worker.lostWith)));
+    }
     if (this.closed || (this.retired && this.queue.length === 0)) return;
     if (this.workers.size + this.starting < this.options.threads || this.queue.length > 0) {
       this.addWorker().catch(() => undefined);
@@ -403,4 +501,22 @@ export function defaultWorkerFile(): string {
     );
   }
   return found;
+}
+
+/** A claim slot's values besides a waiting call's id (ids start at 1). */
+const FREE = 0;
+
+/** A free claim slot of the worker, or -1 when every one holds a call. */
+function freeSlot(worker: PoolWorker): number {
+  for (let slot = 0; slot < worker.claims.length; slot++) {
+    if (Atomics.load(worker.claims, slot) === FREE) return slot;
+  }
+  return -1;
+}
+
+/** A call answered or given up on: its claim slot, if it had one, is free again. */
+function release(worker: PoolWorker, pending: PendingCall): void {
+  clearTimeout(pending.takeBack);
+  if (pending.slot !== undefined) Atomics.store(worker.claims, pending.slot, FREE);
+  pending.slot = undefined;
 }

@@ -27,7 +27,12 @@ export interface LoadMessage {
   progress: SharedArrayBuffer;
   /** The workspace's secrets, by name. */
   secrets: Record<string, string>;
+  /** This worker's claim slots for the plain calls waiting in it (pool.ts). */
+  claims?: Int32Array;
 }
+
+/** A claim slot's value once the worker has started its call. */
+export const CLAIMED = -1;
 
 /** Main → worker: the secrets changed; the next reads see these. */
 export interface SecretsMessage {
@@ -42,6 +47,11 @@ export type CallMessage = [
   body: Record<string, unknown>,
   /** Only for an endpoint whose module uses context() (RegisteredEndpoint.usesContext). */
   context: CallContext | undefined,
+  /**
+   * Set for a plain call sent to wait behind another: its slot in the worker's claims (see
+   * LoadMessage.claims). The worker runs it only if it can swap the call's id there for CLAIMED.
+   */
+  claimSlot: number | undefined,
 ];
 
 /** Main → worker: the caller went away: the call's signal is aborted. */

@@ -13,15 +13,16 @@ import { callEndpoint, errorMessage, thrown } from './call.js';
 import { callContext, currentCall, runAsCall } from './context.js';
 import { startBeating } from '../heartbeat.js';
 import type { ModuleReport, WorkerModule } from '../../load/served.js';
-import type {
-  AbortMessage,
-  BootedMessage,
-  CallMessage,
-  LoadedMessage,
-  LoadMessage,
-  ResultMessage,
-  SecretsMessage,
-  WorkerStart,
+import {
+  CLAIMED,
+  type AbortMessage,
+  type BootedMessage,
+  type CallMessage,
+  type LoadedMessage,
+  type LoadMessage,
+  type ResultMessage,
+  type SecretsMessage,
+  type WorkerStart,
 } from '../protocol.js';
 import { applySecrets } from './secrets.js';
 
@@ -48,6 +49,8 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
 }
 
 const endpoints = new Map<string, CallableEndpoint>();
+/** The pool's claim slots of the calls waiting here (set by the load message). */
+let claims: Int32Array | undefined;
 
 port.on('message', (message: LoadMessage | CallMessage | AbortMessage | SecretsMessage) => {
   if (Array.isArray(message)) call(message);
@@ -57,7 +60,8 @@ port.on('message', (message: LoadMessage | CallMessage | AbortMessage | SecretsM
 });
 port.postMessage({ type: 'booted' } satisfies BootedMessage);
 
-function load({ apisDir, packagesDir, modules, progress, secrets }: LoadMessage): void {
+function load({ apisDir, packagesDir, modules, progress, secrets, claims: slots }: LoadMessage): void {
+  claims = slots;
   applySecrets(secrets);
   const loading = new Int32Array(progress);
   const reports = modules.map((entry, index) => {
@@ -117,7 +121,9 @@ function register(
   };
 }
 
-function call([id, path, body, sent]: CallMessage): void {
+function call([id, path, body, sent, claimSlot]: CallMessage): void {
+  // A call sent to wait behind another runs only if the pool has not taken it back meanwhile.
+  if (claimSlot !== undefined && Atomics.compareExchange(claims!, claimSlot, id, CLAIMED) !== id) return;
   const endpoint = endpoints.get(path);
   if (!endpoint) {
     const message = `${path} did not load in this worker`;
