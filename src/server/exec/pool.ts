@@ -98,6 +98,8 @@ interface PoolWorker extends BootedWorker {
    * so a call taken back never runs, and one started is never sent again.
    */
   claims: Int32Array;
+  /** Calls dispatched to it in this turn of the event loop, sent together at its end. */
+  outbox: PendingCall[];
   /** Why it stopped, when it did: given to the calls it had. */
   lostWith?: unknown;
   idleTimer?: NodeJS.Timeout;
@@ -221,7 +223,10 @@ export class GenerationPool implements GenerationRunner {
       pending.reject(new HttpError('BAD_REQUEST', 'the client went away before the call started'));
       return;
     }
-    pending.worker?.worker.postMessage({ type: 'abort', id: pending.id } satisfies AbortMessage);
+    const worker = pending.worker;
+    if (!worker) return;
+    this.flush(worker); // the call itself goes first
+    worker.worker.postMessage({ type: 'abort', id: pending.id } satisfies AbortMessage);
   }
 
   /** Starts workers up to the pool's size. */
@@ -269,6 +274,7 @@ export class GenerationPool implements GenerationRunner {
       ready: false,
       calls: new Map(),
       plain: false,
+      outbox: [],
       claims: new Int32Array(new SharedArrayBuffer(4 * PLAIN_CALLS_PER_WORKER)),
     };
     if (this.closed) {
@@ -320,14 +326,7 @@ export class GenerationPool implements GenerationRunner {
     clearTimeout(best.idleTimer);
     if (slot !== undefined) Atomics.store(best.claims, slot, pending.id);
     pending.message[4] = slot;
-    try {
-      best.worker.postMessage(pending.message);
-    } catch (error) {
-      if (slot !== undefined) Atomics.store(best.claims, slot, FREE);
-      // The parameters cannot be copied to a worker: the call fails, the worker stays free.
-      pending.reject(uncopyable(error));
-      return true;
-    }
+    this.send(best, pending);
     best.calls.set(pending.id, pending);
     best.plain = !pending.async;
     pending.worker = best;
@@ -336,6 +335,39 @@ export class GenerationPool implements GenerationRunner {
       pending.takeBack = setTimeout(() => this.takeBackLater(pending), TAKE_BACK_MS);
     }
     return true;
+  }
+
+  /**
+   * Sends a call to its worker with the others dispatched to it in this turn of the event loop:
+   * one message for all of them (see PROFILE.md: each message may cost a thread's wake-up).
+   */
+  private send(worker: PoolWorker, pending: PendingCall): void {
+    worker.outbox.push(pending);
+    if (worker.outbox.length === 1) setImmediate(() => this.flush(worker));
+  }
+
+  private flush(worker: PoolWorker): void {
+    const batch = worker.outbox.splice(0);
+    if (batch.length === 0 || worker.lostWith) return;
+    try {
+      if (batch.length === 1) worker.worker.postMessage(batch[0]!.message);
+      else worker.worker.postMessage(batch.map((pending) => pending.message));
+      return;
+    } catch {
+      // One call's parameters cannot be copied (nested too deep for the structured clone, say):
+      // each is sent alone, and only those that cannot be fail.
+    }
+    for (const pending of batch) {
+      try {
+        worker.worker.postMessage(pending.message);
+      } catch (error) {
+        worker.calls.delete(pending.id);
+        if (worker.calls.size === 0) worker.plain = false;
+        release(worker, pending);
+        pending.reject(uncopyable(error));
+      }
+    }
+    this.drain();
   }
 
   /**

@@ -52,9 +52,12 @@ const endpoints = new Map<string, CallableEndpoint>();
 /** The pool's claim slots of the calls waiting here (set by the load message). */
 let claims: Int32Array | undefined;
 
-port.on('message', (message: LoadMessage | CallMessage | AbortMessage | SecretsMessage) => {
-  if (Array.isArray(message)) call(message);
-  else if (message.type === 'abort') aborts.get(message.id)?.abort(new Error('the client went away'));
+port.on('message', (message: LoadMessage | CallMessage | CallMessage[] | AbortMessage | SecretsMessage) => {
+  if (Array.isArray(message)) {
+    // A batch of calls (the pool sends those of one turn of its event loop together), or one.
+    if (Array.isArray(message[0])) for (const one of message as CallMessage[]) call(one);
+    else call(message as CallMessage);
+  } else if (message.type === 'abort') aborts.get(message.id)?.abort(new Error('the client went away'));
   else if (message.type === 'secrets') applySecrets(message.secrets);
   else load(message);
 });
@@ -168,6 +171,10 @@ function call([id, path, body, sent, claimSlot]: CallMessage): void {
   });
 }
 
+/**
+ * Each answer goes at once, not batched: the pool's thread is mostly awake, so a message costs
+ * little this way, and an answer given is never lost with a worker that dies on the next call.
+ */
 function reply(result: ResultMessage): void {
   port.postMessage(result);
 }
