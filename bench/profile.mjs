@@ -22,7 +22,9 @@ await writeFile(
     port: 0,
     validTokens: [{ token: 'bench-token', label: 'bench' }],
     adminTokens: [{ token: 'bench-admin', label: 'admin' }],
-    logging: { enableRequestLogging: true, logToFile: true },
+    logging: process.env.QUIET
+      ? { enableRequestLogging: false, logToFile: false }
+      : { enableRequestLogging: true, logToFile: true },
   }),
 );
 await rm(OUT, { recursive: true, force: true });

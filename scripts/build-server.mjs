@@ -1,7 +1,10 @@
-// Bundles the headless server into out/server: cli.js (the entry of `npm run serve`), with its
-// packages loaded from node_modules, and worker.js (the threads that run API functions).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Bundles the headless server into out/server: cli.js (the entry of `npm run serve` and the
+// package's `api-deploy` command), with its packages loaded from node_modules, worker.js (the
+// threads that run API functions), and api-deploy.d.ts (the types of `import ... from
+// 'api-deploy'` for editors of a workspace, the package's `types`).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { apiDeployDeclaration } from './api-deploy-declaration.mjs';
 
 const common = {
   outdir: 'out/server',
@@ -13,6 +16,12 @@ const common = {
   logLevel: 'warning',
 };
 
+// The command installed as `api-deploy` runs the file itself: it must start with the shebang
+// (esbuild keeps the entry's; the banner says so should the entry lose it).
+const SHEBANG = '#!/usr/bin/env node';
+if (!readFileSync('src/server/cli.ts', 'utf8').startsWith(SHEBANG)) {
+  throw new Error(`src/server/cli.ts must start with "${SHEBANG}": it is the package's bin`);
+}
 await build({ ...common, entryPoints: { cli: 'src/server/cli.ts' }, packages: 'external' });
 // The worker bundles zod with it: one file to parse starts a worker about a third faster than
 // resolving zod's module graph, and spare workers are started on every reload.
@@ -23,3 +32,7 @@ await build({ ...common, entryPoints: { worker: 'src/server/exec/worker/worker.t
 // carries its own.
 mkdirSync('out/server', { recursive: true });
 writeFileSync('out/server/package.json', '{ "type": "module" }\n');
+writeFileSync(
+  'out/server/api-deploy.d.ts',
+  apiDeployDeclaration(readFileSync('src/server/public.ts', 'utf8')),
+);

@@ -12,6 +12,7 @@ export const BUILD_INPUTS = [
   'src',
   'scripts/build-server.mjs',
   'scripts/api-deploy-declaration.ts',
+  'scripts/api-deploy-declaration.mjs',
   'electron.vite.config.ts',
   'tsconfig.json',
   'tsconfig.web.json',

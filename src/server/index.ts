@@ -14,8 +14,9 @@ import { PackageManager } from './workspace/packages.js';
 import { defaultWorkerFile } from './exec/pool.js';
 import { WorkerSupply, type SupplyOptions } from './exec/supply.js';
 import { clientErrorHandler } from './http/client-error.js';
-import type { ReloadConfigResult, RuntimeContext, RuntimeEvents } from './http/context.js';
+import type { Lifecycle, ReloadConfigResult, RuntimeContext, RuntimeEvents } from './http/context.js';
 import { createHandler } from './http/handler.js';
+import { withHealth } from './http/health.js';
 import { connectionLimits, listen, StartError, type Listening } from './http/listen.js';
 import { Metrics } from './http/metrics.js';
 import { Generation } from './load/registry.js';
@@ -129,12 +130,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     spares: config.workers,
     execArgv: config.restrictWorkers
       ? permissionArgs(workerFile, config.apisDir, packagesDirOf(config.baseDir))
-      : [],
+      : // a CPU profile of the server (`node --cpu-prof`, bench/profile.mjs) covers its workers
+        process.execArgv.filter((flag) => flag.startsWith('--cpu-prof')),
   });
   const supply = new WorkerSupply(supplyOptions(options.config));
   const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute);
   let listening: Listening | undefined;
   let stopped = false;
+  let lifecycle: Lifecycle = 'starting';
   let secrets: SecretStore | undefined;
   const secretValues = () => secrets?.values() ?? {};
   const answerRedactor = new Redactor();
@@ -191,6 +194,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logs: sink,
     events,
     metrics: new Metrics(),
+    lifecycle: () => lifecycle,
+    workersInService: () => supply.inService,
     attempts,
     url: () => listening?.url,
     version: VERSION,
@@ -231,9 +236,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (problem) throw new StartError(problem);
     await openSecrets();
     await reloads.reload();
+    if (!stopped) lifecycle = 'serving';
     try {
       listening = await listen(
-        createHandler(context, { panelDir: options.panelDir, extraCorsOrigins: options.extraCorsOrigins }),
+        // /healthz and /readyz are answered before the handler (see health.ts).
+        withHealth(
+          context,
+          createHandler(context, { panelDir: options.panelDir, extraCorsOrigins: options.extraCorsOrigins }),
+        ),
         host,
         port,
         { limits: connectionLimits(config), onClientError: clientErrorHandler(context) },
@@ -255,6 +265,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   async function stop(): Promise<void> {
     if (stopped) return;
     stopped = true;
+    lifecycle = 'stopping';
     logger.info({ kind: 'system', event: 'stop', inFlight: listening?.inFlight ?? 0 }, 'stopping');
     await reloads.stop();
     await listening?.close();

@@ -9,6 +9,15 @@ export const ADMIN_TOKEN_REQUIRED = 'Admin token is required for this operation'
 export const ADMIN_TOKEN_INVALID = 'Invalid admin token or insufficient permissions';
 
 /**
+ * First path segments the runtime keeps for its own routes (the admin API, the panel, the
+ * health probes): no module or folder of modules may take one of these names.
+ */
+export const RESERVED_MODULE_NAMES: readonly string[] = ['api', 'panel', 'healthz', 'readyz'];
+
+/** `GET /readyz`'s answer (`GET /healthz` answers `{"status":"ok"}` while the process runs). */
+export type Readiness = { status: 'ready' } | { status: 'not ready'; reasons: string[] };
+
+/**
  * The one catalogue of the errors the runtime answers with: each code's status and the message
  * it says when the place that throws it has nothing more precise to say. Nothing else defines a
  * code (a function's own `ApiError` aside: its code is the user's).

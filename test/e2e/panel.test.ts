@@ -167,7 +167,10 @@ describe('control panel in a browser', () => {
     await page.keyboard.type('Howdy');
     await page.getByRole('status', { name: 'unsaved changes' }).waitFor();
     await page.keyboard.press('Control+S');
-    await expect.poll(() => page.getByRole('status', { name: 'unsaved changes' }).count()).toBe(0);
+    // a save reloads the modules: bounded generously, as the suite's other files share the cores
+    await expect
+      .poll(() => page.getByRole('status', { name: 'unsaved changes' }).count(), { timeout: 30_000 })
+      .toBe(0);
     await session.screenshot('editor');
 
     const answer = await fetch(`${url}/template/sync_hello`, {
@@ -177,7 +180,7 @@ describe('control panel in a browser', () => {
     });
     expect(((await answer.json()) as { data: { message: string } }).data.message).toBe('Howdy, Ada!');
     expect(await readFile(`${session.dir}/apis/template.ts`, 'utf8')).toContain('`Howdy, ${name}!`');
-  });
+  }, 60_000);
 
   it('keeps unsaved text when the open file changes on disk, and overwrites it only when asked', async () => {
     const { page } = session;
@@ -234,7 +237,10 @@ describe('control panel in a browser', () => {
     );
     await page.getByRole('status', { name: 'unsaved changes' }).waitFor();
     await page.keyboard.press('Control+S');
-    await expect.poll(() => page.getByRole('status', { name: 'unsaved changes' }).count()).toBe(0);
+    // a save reloads the modules: bounded generously, as the suite's other files share the cores
+    await expect
+      .poll(() => page.getByRole('status', { name: 'unsaved changes' }).count(), { timeout: 30_000 })
+      .toBe(0);
 
     await page.getByRole('link', { name: 'Request' }).click();
     await page.getByLabel('Endpoint').selectOption('/loud/say');
@@ -259,7 +265,10 @@ describe('control panel in a browser', () => {
       "import { apiFunction } from 'api-deploy';\nimport { shout } from 'e2e-shout';\n\nexport const say = apiFunction((text: string) => shout(text) + '?');\n",
     );
     await page.keyboard.press('Control+S');
-    await expect.poll(() => page.getByRole('status', { name: 'unsaved changes' }).count()).toBe(0);
+    // a save reloads the modules: bounded generously, as the suite's other files share the cores
+    await expect
+      .poll(() => page.getByRole('status', { name: 'unsaved changes' }).count(), { timeout: 30_000 })
+      .toBe(0);
     await page.getByRole('link', { name: 'Request' }).click();
     await saved.getByRole('button', { name: 'Run all' }).click();
     await saved.getByRole('status').getByText('0 of 1 passed').waitFor();

@@ -29,6 +29,7 @@ export class WorkerSupply {
   private spares: Promise<BootedWorker>[] = [];
   private refillTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private serving = 0;
 
   constructor(private options: SupplyOptions) {}
 
@@ -36,7 +37,24 @@ export class WorkerSupply {
   take(): Promise<BootedWorker> {
     const spare = this.spares.shift();
     this.scheduleRefill();
-    return spare ?? this.boot();
+    return (spare ?? this.boot()).then((booted) => this.handOut(booted));
+  }
+
+  /**
+   * Worker threads handed to generations that are still running (spares not counted): what
+   * readiness reads. None while the serving generation has a pool means nothing can run a call.
+   */
+  get inService(): number {
+    return this.serving;
+  }
+
+  private handOut(booted: BootedWorker): BootedWorker {
+    // A thread that has already ended has threadId -1 (its exit may not have been emitted yet).
+    if (booted.worker.threadId >= 0) {
+      this.serving++;
+      booted.worker.once('exit', () => this.serving--);
+    }
+    return booted;
   }
 
   /** New options (a new memory limit, say): spares booted with the old ones are dropped. */

@@ -31,10 +31,16 @@ export interface RuntimeEvents {
   tokensChanged: [{ created?: string; revoked?: string }];
 }
 
+/** Where the runtime is in its life: loading its modules first, serving, or stopping. */
+export type Lifecycle = 'starting' | 'serving' | 'stopping';
+
 /** The runtime as the HTTP layer sees it. */
 export interface RuntimeContext {
   readonly events: EventEmitter<RuntimeEvents>;
   readonly metrics: Metrics;
+  lifecycle(): Lifecycle;
+  /** Worker threads running a generation's modules (spares not counted); readiness reads it. */
+  workersInService(): number;
   readonly attempts: FailedAttempts;
   /** The URL the server answers on, once listening. */
   url(): string | undefined;

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { RESERVED_MODULE_NAMES as RESERVED_NAMES } from '../../shared/contract.js';
 
 export interface ModuleFile {
   /** The module's name in URLs: the path below the APIs folder without extension (`billing/invoice`). */
@@ -12,7 +13,7 @@ export interface ModuleFile {
 
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 /** First path segments that would shadow the runtime's own routes. */
-export const RESERVED_MODULE_NAMES = new Set(['api', 'panel']);
+export const RESERVED_MODULE_NAMES: ReadonlySet<string> = new Set(RESERVED_NAMES);
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** A path below the APIs folder as errors and the registry show it: relative, forward slashes. */

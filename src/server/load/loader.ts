@@ -95,7 +95,7 @@ function assemble(
 }
 
 /** Modules that cannot be served whatever their content: reserved or bad names, two files for one name. */
-function unservable(files: ModuleFile[]): Map<string, LoadError> {
+export function unservable(files: ModuleFile[]): Map<string, LoadError> {
   const problems = new Map<string, LoadError>();
   const byModule = new Map<string, ModuleFile[]>();
   for (const file of files) byModule.set(file.module, [...(byModule.get(file.module) ?? []), file]);

@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { packageNameOf } from '../core/package-name.js';
 import path from 'node:path';
 import { build, type Loader, type Message, type Plugin } from 'esbuild';
 import ts from 'typescript';
-import { isHelperName, isModuleFileName, relativeTo } from '../load/discover.js';
+import { discoverModules, isHelperName, isModuleFileName, relativeTo } from '../load/discover.js';
+import { unservable } from '../load/loader.js';
 import { bundleOptions, toLoadError } from '../load/compile.js';
 import { readSignatures } from '../params/signature.js';
 import { unwrap } from '../params/type-reader.js';
@@ -34,6 +36,39 @@ export async function checkSource(
     diagnostics.push(...paramDiagnostics(file, relativeFile, content));
   }
   return diagnostics;
+}
+
+/**
+ * Checks every module of the APIs folder as saved (`api-deploy check`): names the loader would
+ * refuse, then each module as `checkSource` checks a file in the editor. A helper's problem
+ * that several modules import is said once.
+ */
+export async function checkWorkspace(
+  apisDir: string,
+  packagesDir: string,
+): Promise<{ modules: number; diagnostics: Diagnostic[] }> {
+  const files = await discoverModules(apisDir);
+  const refused = unservable(files);
+  const diagnostics: Diagnostic[] = [...refused.values()].map(({ file, message }) => ({
+    severity: 'error',
+    line: 1,
+    column: 1,
+    message,
+    source: 'compile',
+    file,
+  }));
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (refused.has(file.module)) continue;
+    const content = await readFile(file.file, 'utf8');
+    for (const diagnostic of await checkSource(apisDir, file.file, content, packagesDir)) {
+      const key = `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}:${diagnostic.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      diagnostics.push(diagnostic);
+    }
+  }
+  return { modules: new Set(files.map((file) => file.module)).size, diagnostics };
 }
 
 /** Whether the loader would serve the file as a module (not a helper, not in a helper folder). */

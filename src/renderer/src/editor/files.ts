@@ -4,12 +4,13 @@
  * Plain functions, no React and no Monaco, so they are tested on their own.
  */
 import type { FileEntry } from '../../../shared/admin-api.js';
+import { RESERVED_MODULE_NAMES } from '../../../shared/contract.js';
 import { encodePath } from '../links.js';
 
 /** Files the admin API may write (the server's `WRITABLE_EXTENSIONS`). */
 export const WRITABLE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.json'];
 /** First path segments that would shadow the runtime's own routes (the server's list). */
-const RESERVED_FIRST_SEGMENTS = new Set(['api', 'panel']);
+const RESERVED_FIRST_SEGMENTS = new Set(RESERVED_MODULE_NAMES);
 /** Folders the server hides from the API. */
 const HIDDEN_SEGMENTS = new Set(['node_modules', '.git', '.api-deploy-out']);
 /** A module path segment the server can serve as a URL segment; `_` starts a helper. */
