@@ -19,6 +19,8 @@ import { createHandler } from './http/handler.js';
 import { withHealth } from './http/health.js';
 import { connectionLimits, listen, StartError, type Listening } from './http/listen.js';
 import { Metrics } from './http/metrics.js';
+import { PrometheusMetrics } from './http/prometheus.js';
+import type { PoolCounters } from './exec/pool.js';
 import { Generation } from './load/registry.js';
 import { createLogger } from './logs/logger.js';
 import { Redactor } from './logs/redact.js';
@@ -160,6 +162,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
   });
 
+  const poolCounters: PoolCounters = { timeouts: 0, workersLost: 0 };
+  const prometheus = new PrometheusMetrics({
+    inFlight: () => listening?.inFlight ?? 0,
+    workersInService: () => supply.inService,
+    callsInProgress: () => state.get().generation.pool?.inProgress ?? 0,
+    modulesLoaded: () => state.get().generation.modules.size,
+    modulesFailed: () => state.get().generation.failures.size,
+    generation: () => state.get().generation.id,
+    workerTimeouts: () => poolCounters.timeouts,
+    workersLost: () => poolCounters.workersLost,
+    logLinesDropped: () => sink.droppedLines,
+  });
+  events.on('reloaded', (result) => prometheus.reloaded(result.failed.length));
+
   const reloads = new ReloadController({
     state,
     supply,
@@ -168,6 +184,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     loadTimeoutMs: options.loadTimeoutMs ?? LOAD_TIMEOUT_MS,
     secrets: secretValues,
     history,
+    poolCounters,
   });
   const configs = new ConfigController({
     state,
@@ -194,6 +211,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logs: sink,
     events,
     metrics: new Metrics(),
+    prometheus,
     lifecycle: () => lifecycle,
     workersInService: () => supply.inService,
     attempts,
@@ -242,7 +260,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         // /healthz and /readyz are answered before the handler (see health.ts).
         withHealth(
           context,
-          createHandler(context, { panelDir: options.panelDir, extraCorsOrigins: options.extraCorsOrigins }),
+          createHandler(context, {
+            panelDir: options.panelDir,
+            extraCorsOrigins: options.extraCorsOrigins,
+            metricsToken: (options.env ?? process.env).API_DEPLOY_METRICS_TOKEN || undefined,
+          }),
         ),
         host,
         port,

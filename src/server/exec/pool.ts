@@ -38,6 +38,16 @@ export interface PoolOptions {
   onAppLog?: (line: AppLogMessage) => void;
   /** The workspace's secrets when the pool starts (updateSecrets changes them). */
   secrets: Record<string, string>;
+  /** Counts kept across generations, for the Prometheus metrics. */
+  counters?: PoolCounters;
+}
+
+/** What the pools of a runtime count over its life (they only grow). */
+export interface PoolCounters {
+  /** Calls answered 504 because they ran past their time limit. */
+  timeouts: number;
+  /** Workers that ended under calls (a crash, out of memory, stuck past a time limit). */
+  workersLost: number;
 }
 
 /** Calls of `async` functions one worker interleaves at most. */
@@ -165,6 +175,11 @@ export class GenerationPool implements GenerationRunner {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Calls in progress: running in a worker, waiting in one, or queued here. */
+  get inProgress(): number {
+    return this.active;
   }
 
   /**
@@ -434,6 +449,7 @@ export class GenerationPool implements GenerationRunner {
   private timeOut(pending: PendingCall, timeoutMs: number): void {
     const path = pending.message[1];
     const timedOut = new HttpError('FUNCTION_TIMEOUT', `${path} did not finish within ${timeoutMs} ms`);
+    if (this.options.counters) this.options.counters.timeouts++;
     // Still waiting behind another call in its worker: it never ran, and the worker is not stuck in it.
     if (this.takeBack(pending)) return pending.reject(timedOut);
     const worker = pending.worker;
@@ -462,6 +478,9 @@ export class GenerationPool implements GenerationRunner {
   /** A worker exited: its calls fail, and a replacement starts if the pool is below size. */
   private lost(worker: PoolWorker): void {
     this.workers.delete(worker);
+    // Ended under calls: a crash, out of memory, or stuck past a time limit (not idle, not closed).
+    if (this.options.counters && worker.lostWith !== 'idle' && !this.closed)
+      this.options.counters.workersLost++;
     clearTimeout(worker.idleTimer);
     // Calls still waiting there never ran: they go to another worker. The others fail.
     const neverRan: PendingCall[] = [];

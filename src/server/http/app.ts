@@ -15,16 +15,22 @@ import { respondError } from './respond.js';
 import { savedRequestsRouter } from './saved-requests.js';
 import { secretsRouter } from './secrets.js';
 import { packagesRouter } from './packages.js';
+import { metricsRouter } from './prometheus.js';
 import { settingsRouter } from './settings.js';
 import { statusHandler } from './status.js';
 
 export interface AppOptions {
   /** The built control panel, served at `/panel` (see panel.ts). */
   panelDir?: string;
+  /** A token that opens `GET /metrics` and nothing else (`API_DEPLOY_METRICS_TOKEN`). */
+  metricsToken?: string;
 }
 
 /** The Express app: status page, admin API, control panel, and the envelope for anything unknown. */
-export function createApp(runtime: RuntimeContext, { panelDir }: AppOptions = {}): express.Express {
+export function createApp(
+  runtime: RuntimeContext,
+  { panelDir, metricsToken }: AppOptions = {},
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -55,6 +61,7 @@ export function createApp(runtime: RuntimeContext, { panelDir }: AppOptions = {}
   app.use(historyRouter(runtime));
   app.use(secretsRouter(runtime));
   app.use(packagesRouter(runtime));
+  app.use(metricsRouter(runtime, metricsToken));
   app.use(savedRequestsRouter(runtime));
   app.use((req) => {
     const path = endpointOf(req);

@@ -3,6 +3,7 @@ import type { ReloadConfigResult, SettingsState } from '../../shared/config-api.
 import type { LoadError, ReloadResult } from '../../shared/contract.js';
 import type { FailedAttempts } from '../auth/attempts.js';
 import type { Metrics } from './metrics.js';
+import type { PrometheusMetrics } from './prometheus.js';
 import type { TokenStore } from '../auth/tokens.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logs/logger.js';
@@ -38,6 +39,8 @@ export type Lifecycle = 'starting' | 'serving' | 'stopping';
 export interface RuntimeContext {
   readonly events: EventEmitter<RuntimeEvents>;
   readonly metrics: Metrics;
+  /** The Prometheus metrics of `GET /metrics`. */
+  readonly prometheus: PrometheusMetrics;
   lifecycle(): Lifecycle;
   /** Worker threads running a generation's modules (spares not counted); readiness reads it. */
   workersInService(): number;

@@ -4,6 +4,8 @@ import type { RuntimeContext } from './context.js';
 import { endpointOf, keepClient } from './request.js';
 
 const INCOMING_REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** What metrics call a path that is no endpoint. */
+export const UNKNOWN_ENDPOINT = '(unknown)';
 
 /** What a handler learns about a request that its log line should say. */
 interface RequestNotes {
@@ -49,7 +51,13 @@ export function trackRequest(
     try {
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
       const endpoint = endpointOf(req);
-      if (business) runtime.metrics.record(endpoint, res.statusCode, durationMs);
+      if (business) {
+        // Only registered endpoints get their own series: any path a client sends would
+        // otherwise grow the metrics without bound.
+        const known = runtime.state().generation.endpoint(endpoint) ? endpoint : UNKNOWN_ENDPOINT;
+        runtime.metrics.record(known, res.statusCode, durationMs);
+        runtime.prometheus.request(known, res.statusCode, durationMs);
+      }
       if (!logging.enableRequestLogging) return;
       const noted = (res as NotedResponse)[NOTES];
       runtime.logs.request({

@@ -53,6 +53,8 @@ export interface CallContext {
 
 /** What runs a generation's code (the worker pool, exec/pool.ts), as the registry sees it. */
 export interface GenerationRunner {
+  /** Calls in progress: running, waiting in a worker, or queued. */
+  readonly inProgress: number;
   /**
    * Runs a call; resolves to the result's JSON text or throws an HttpError. `context` is what
    * the function's `context()` tells of its request; `gone` says the client went away.

@@ -34,6 +34,8 @@ export class RollingFile {
   /** When the period's name must be worked out again. */
   private recheckAt = 0;
   private index = 0;
+  /** Lines the files closed earlier dropped. */
+  private droppedBefore = 0;
   private size = 0;
   /** The file being written. */
   file = '';
@@ -62,6 +64,11 @@ export class RollingFile {
       this.size += bytes;
     }
     this.stream!.write(line);
+  }
+
+  /** Lines dropped because the disk did not keep up, over every file this wrote. */
+  get dropped(): number {
+    return this.droppedBefore + (this.stream?.dropped ?? 0);
   }
 
   /** Starts writing what is gathered (asynchronously). */
@@ -117,6 +124,7 @@ export class RollingFile {
     this.file = this.fileFor(key, index);
     this.size = sizeOf(this.file);
     if (this.maxBytes !== undefined && this.size >= this.maxBytes) return this.open(key, index + 1);
+    this.droppedBefore += this.stream?.dropped ?? 0;
     void this.stream?.close();
     this.stream = new BatchedFile(this.file);
     this.deleteExpired();

@@ -77,6 +77,11 @@ export class LogSink {
     this.stdout?.write(line);
   }
 
+  /** Lines the log file dropped because the disk did not keep up (since the file was opened). */
+  get droppedLines(): number {
+    return this.file?.dropped ?? 0;
+  }
+
   /** The file being written, if any. */
   get currentFile(): string | undefined {
     return this.file?.file || undefined;

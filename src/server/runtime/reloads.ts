@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { ReloadResult } from '../../shared/contract.js';
-import { GenerationPool, type PoolOptions } from '../exec/pool.js';
+import { GenerationPool, type PoolCounters, type PoolOptions } from '../exec/pool.js';
 import type { WorkerSupply } from '../exec/supply.js';
 import type { RuntimeEvents } from '../http/context.js';
 import { BuildCache } from '../load/build.js';
@@ -22,6 +22,8 @@ export interface ReloadControllerOptions {
   secrets(): Record<string, string>;
   /** Where files the watcher sees change are kept as versions (with the reload's result). */
   history?: HistoryStore;
+  /** What the generations' pools count over the runtime's life (metrics). */
+  poolCounters?: PoolCounters;
 }
 
 /**
@@ -92,6 +94,7 @@ export class ReloadController {
       maxThreads: config.maxWorkers,
       loadTimeoutMs,
       secrets: secrets(),
+      counters: this.options.poolCounters,
       onAppLog: ({ level, requestId, endpoint, message, fields }) =>
         logger[level]({ ...fields, kind: 'app', requestId, endpoint }, message),
     };

@@ -1,0 +1,176 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { authenticate, presentedToken } from '../auth/authenticate.js';
+import type { RuntimeContext } from './context.js';
+import { clientOf } from './request.js';
+
+/** What the runtime's gauges and counters are read from when Prometheus scrapes. */
+export interface MetricsSource {
+  inFlight(): number;
+  workersInService(): number;
+  callsInProgress(): number;
+  modulesLoaded(): number;
+  modulesFailed(): number;
+  generation(): number;
+  workerTimeouts(): number;
+  workersLost(): number;
+  logLinesDropped(): number;
+}
+
+/** Upper bounds of the latency histogram, in seconds: 1 ms to 30 s. */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The runtime in the Prometheus text format (`GET /metrics`), with prom-client: business
+ * requests by endpoint and status, their latency, requests in flight, reloads and failed loads,
+ * the worker pool, dropped log lines, and Node's process metrics. Its own registry, not
+ * prom-client's global one, so two runtimes in a process (tests) do not mix.
+ *
+ * On the hot path a request costs one counter and one histogram observation, through children
+ * cached per endpoint and status (no label hashing per request). Everything else is read when
+ * Prometheus asks.
+ */
+export class PrometheusMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'endpoint' | 'status'>;
+  private readonly duration: Histogram<'endpoint'>;
+  private readonly reloads: Counter;
+  private readonly failedLoads: Counter;
+  private readonly children = new Map<
+    string,
+    { count: Counter.Internal; observe: Histogram.Internal<'endpoint'> }
+  >();
+
+  constructor(source: MetricsSource) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: 'api_deploy_requests_total',
+      help: 'Business requests answered, by endpoint (unknown paths as "(unknown)") and status',
+      labelNames: ['endpoint', 'status'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'api_deploy_request_duration_seconds',
+      help: 'Time from a business request to its answer, by endpoint',
+      labelNames: ['endpoint'],
+      buckets: BUCKETS,
+      registers,
+    });
+    this.reloads = new Counter({
+      name: 'api_deploy_reloads_total',
+      help: 'Reloads of the modules',
+      registers,
+    });
+    this.failedLoads = new Counter({
+      name: 'api_deploy_module_load_failures_total',
+      help: 'Modules that failed to load, summed over the reloads',
+      registers,
+    });
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    gauge('api_deploy_requests_in_flight', 'Requests being answered now', source.inFlight);
+    gauge(
+      'api_deploy_workers',
+      'Worker threads running the modules (spares not counted)',
+      source.workersInService,
+    );
+    gauge(
+      'api_deploy_calls_in_progress',
+      'Function calls running, waiting in a worker or queued',
+      source.callsInProgress,
+    );
+    gauge('api_deploy_modules_loaded', 'Modules serving', source.modulesLoaded);
+    gauge('api_deploy_modules_failed', 'Modules whose latest load failed', source.modulesFailed);
+    gauge('api_deploy_generation', 'The registry generation serving', source.generation);
+    // Counted elsewhere (they only grow): exposed as counters read at scrape time.
+    const counted = (name: string, help: string, read: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    counted(
+      'api_deploy_function_timeouts_total',
+      'Calls answered 504: past their time limit',
+      source.workerTimeouts,
+    );
+    counted(
+      'api_deploy_workers_lost_total',
+      'Workers that ended under calls and were replaced',
+      source.workersLost,
+    );
+    counted(
+      'api_deploy_log_lines_dropped_total',
+      'Log lines dropped: the disk did not keep up',
+      source.logLinesDropped,
+    );
+  }
+
+  /** A business request answered. */
+  request(endpoint: string, status: number, durationMs: number): void {
+    const key = `${status} ${endpoint}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = {
+        count: this.requests.labels(endpoint, String(status)),
+        observe: this.duration.labels(endpoint),
+      };
+      this.children.set(key, child);
+    }
+    child.count.inc();
+    child.observe.observe(durationMs / 1000);
+  }
+
+  /** A reload finished, with this many modules failing. */
+  reloaded(failed: number): void {
+    this.reloads.inc();
+    if (failed > 0) this.failedLoads.inc(failed);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/**
+ * `GET /metrics` for Prometheus: with an admin token, or with the scrape token of
+ * `API_DEPLOY_METRICS_TOKEN` (a separate credential that opens nothing else), as a Bearer.
+ */
+export function metricsRouter(runtime: RuntimeContext, scrapeToken: string | undefined): Router {
+  const router = Router();
+  const scrape = scrapeToken ? Buffer.from(scrapeToken) : undefined;
+  const isScrapeToken = (req: Request) => {
+    const presented = presentedToken(req, undefined);
+    if (!scrape || typeof presented !== 'string') return false;
+    const given = Buffer.from(presented);
+    return given.length === scrape.length && timingSafeEqual(given, scrape);
+  };
+  router.get('/metrics', async (req, res) => {
+    if (!isScrapeToken(req)) {
+      const { tokens } = runtime.state();
+      await authenticate(runtime.attempts, tokens, clientOf(req), presentedToken(req, undefined), 'admin');
+    }
+    const text = await runtime.prometheus.text();
+    res.setHeader('content-type', runtime.prometheus.contentType);
+    res.setHeader('cache-control', 'no-store');
+    res.end(text);
+  });
+  return router;
+}

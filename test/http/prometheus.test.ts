@@ -1,0 +1,77 @@
+// GET /metrics (issue 18): the Prometheus text format, behind an admin token or the scrape
+// token of API_DEPLOY_METRICS_TOKEN, counting what the runtime does; unknown paths share one
+// series, so clients cannot grow the metrics.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, BUSINESS, startServer, type TestServer } from '../helpers/server.js';
+
+const SCRAPE = 'scrape-token-3f9a0c7e5d1b2a4c6e8f';
+const MODULE = `import { apiFunction } from 'api-deploy';
+export const hello = apiFunction((name: string) => 'Hello, ' + name);
+export const slow = apiFunction(() => { const end = Date.now() + 2000; while (Date.now() < end) {} return 1; }, );
+`;
+
+/** The value of a sample line (`name{labels} value`), or undefined. */
+function sample(text: string, line: RegExp): number | undefined {
+  const found = text.split('\n').find((candidate) => line.test(candidate));
+  return found === undefined ? undefined : Number(found.split(' ').pop());
+}
+
+describe('GET /metrics', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer(
+      { 'apis/m.ts': MODULE, 'apis/broken.ts': 'export const x = ;' },
+      { workers: 1, maxWorkers: 2, functionTimeoutMs: 300 },
+      { env: { API_DEPLOY_METRICS_TOKEN: SCRAPE } },
+    );
+  });
+  afterAll(() => server.stop());
+
+  const scrape = (token = SCRAPE) => server.get('/metrics', { authorization: `Bearer ${token}` });
+
+  it('needs the scrape token or an admin token, nothing else', async () => {
+    expect((await server.get('/metrics')).status).toBe(401);
+    expect((await scrape(BUSINESS)).status).toBe(403);
+    expect((await scrape('wrong-token-wrong-token-wrong')).status).toBe(403);
+    const ok = await scrape();
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toContain('text/plain');
+    expect((await scrape(ADMIN)).status).toBe(200);
+    // the scrape token opens nothing else
+    expect((await server.get('/api/status', { authorization: `Bearer ${SCRAPE}` })).status).toBe(403);
+  });
+
+  it('counts requests by endpoint and status, with their latency, and unknown paths as one', async () => {
+    for (let i = 0; i < 3; i++) await server.post('/m/hello', { token: BUSINESS, body: { name: 'Ada' } });
+    await server.post('/m/hello', { token: BUSINESS, body: {} });
+    for (let i = 0; i < 5; i++) await server.post(`/random/path${i}`, { token: BUSINESS });
+    const text = (await scrape()).text;
+    expect(sample(text, /^api_deploy_requests_total\{endpoint="\/m\/hello",status="200"\}/)).toBe(3);
+    expect(sample(text, /^api_deploy_requests_total\{endpoint="\/m\/hello",status="422"\}/)).toBe(1);
+    expect(sample(text, /^api_deploy_requests_total\{endpoint="\(unknown\)",status="404"\}/)).toBe(5);
+    expect(text).not.toContain('/random/path');
+    expect(sample(text, /^api_deploy_request_duration_seconds_count\{endpoint="\/m\/hello"\}/)).toBe(4);
+    expect(
+      sample(text, /^api_deploy_request_duration_seconds_bucket\{le="\+Inf",endpoint="\/m\/hello"\}/),
+    ).toBe(4);
+  });
+
+  it('tells the modules, reloads, workers, timeouts and process', async () => {
+    const before = sample((await scrape()).text, /^api_deploy_reloads_total /)!;
+    await server.runtime.reload();
+    const timedOut = await server.post('/m/slow', { token: BUSINESS });
+    expect(timedOut.status).toBe(504);
+    const text = (await scrape()).text;
+    expect(sample(text, /^api_deploy_reloads_total /)).toBe(before + 1);
+    expect(sample(text, /^api_deploy_module_load_failures_total /)).toBeGreaterThanOrEqual(1);
+    expect(sample(text, /^api_deploy_modules_loaded /)).toBe(1);
+    expect(sample(text, /^api_deploy_modules_failed /)).toBe(1);
+    expect(sample(text, /^api_deploy_function_timeouts_total /)).toBe(1);
+    expect(sample(text, /^api_deploy_workers_lost_total /)).toBeGreaterThanOrEqual(1);
+    expect(sample(text, /^api_deploy_workers /)).toBeGreaterThanOrEqual(1);
+    expect(sample(text, /^api_deploy_log_lines_dropped_total /)).toBe(0);
+    expect(sample(text, /^api_deploy_requests_in_flight /)).toBeDefined();
+    expect(sample(text, /^process_cpu_user_seconds_total /)).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE api_deploy_request_duration_seconds histogram');
+  });
+});
