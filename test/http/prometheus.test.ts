@@ -45,6 +45,9 @@ describe('GET /metrics', () => {
     for (let i = 0; i < 3; i++) await server.post('/m/hello', { token: BUSINESS, body: { name: 'Ada' } });
     await server.post('/m/hello', { token: BUSINESS, body: {} });
     for (let i = 0; i < 5; i++) await server.post(`/random/path${i}`, { token: BUSINESS });
+    // a request is counted when its answer has been written, which may be after the client has it
+    const unknown = /^api_deploy_requests_total\{endpoint="\(unknown\)",status="404"\}/;
+    await expect.poll(async () => sample((await scrape()).text, unknown)).toBe(5);
     const text = (await scrape()).text;
     expect(sample(text, /^api_deploy_requests_total\{endpoint="\/m\/hello",status="200"\}/)).toBe(3);
     expect(sample(text, /^api_deploy_requests_total\{endpoint="\/m\/hello",status="422"\}/)).toBe(1);
@@ -67,7 +70,10 @@ describe('GET /metrics', () => {
     expect(sample(text, /^api_deploy_modules_loaded /)).toBe(1);
     expect(sample(text, /^api_deploy_modules_failed /)).toBe(1);
     expect(sample(text, /^api_deploy_function_timeouts_total /)).toBe(1);
-    expect(sample(text, /^api_deploy_workers_lost_total /)).toBeGreaterThanOrEqual(1);
+    // the worker stuck in the slow call is ended after the 504 is sent: counted once it has exited
+    await expect
+      .poll(async () => sample((await scrape()).text, /^api_deploy_workers_lost_total /))
+      .toBeGreaterThanOrEqual(1);
     expect(sample(text, /^api_deploy_workers /)).toBeGreaterThanOrEqual(1);
     expect(sample(text, /^api_deploy_log_lines_dropped_total /)).toBe(0);
     expect(sample(text, /^api_deploy_requests_in_flight /)).toBeDefined();
