@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Readiness } from '../../shared/contract.js';
 import type { RuntimeContext } from './context.js';
+import { requestIdOf } from './request-log.js';
 
 /**
  * The probes of an orchestrator (Kubernetes, Docker's HEALTHCHECK, a load balancer):
@@ -70,14 +70,12 @@ async function writable(file: string | undefined, template: string): Promise<boo
 
 function answer(req: IncomingMessage, res: ServerResponse, status: number, body: object): void {
   const text = JSON.stringify(body);
-  const incoming = req.headers['x-request-id'];
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
     // Every answer carries an id, as the contract says; a well-formed incoming one is kept.
-    'x-request-id':
-      typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID(),
+    'x-request-id': requestIdOf(req),
   });
   res.end(req.method === 'HEAD' ? undefined : text);
 }

@@ -4,6 +4,12 @@ import type { RuntimeContext } from './context.js';
 import { endpointOf, keepClient } from './request.js';
 
 const INCOMING_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** A request's id: a well-formed incoming `x-request-id`, else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
 /** What metrics call a path that is no endpoint. */
 export const UNKNOWN_ENDPOINT = '(unknown)';
 
@@ -39,8 +45,7 @@ export function trackRequest(
   res: ServerResponse,
   business: boolean,
 ): void {
-  const incoming = req.headers['x-request-id'];
-  const id = typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id = requestIdOf(req);
   res.setHeader('x-request-id', id);
   const client = keepClient(req);
   const { logging } = runtime.state().config;

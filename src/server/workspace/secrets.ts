@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { SecretInfo } from '../../shared/admin-api.js';
+import {
+  SECRET_ENV_PREFIX as ENV_PREFIX,
+  SECRET_NAME,
+  secretNameProblem,
+  type SecretInfo,
+} from '../../shared/admin-api.js';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { HttpError } from '../core/errors.js';
 
-/** A secret's name: what `secret('NAME')` and `process.env.NAME` read. */
-export const SECRET_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
-/** The environment variables that feed secrets on a server: API_DEPLOY_SECRET_<NAME>. */
-const ENV_PREFIX = 'API_DEPLOY_SECRET_';
+// The name rule and the variables' prefix are the panel's too (src/shared/admin-api.ts).
+export { SECRET_NAME, secretNameProblem };
 const MAX_VALUE_BYTES = 64 * 1024;
 
 /**
@@ -45,11 +48,6 @@ interface Secret {
   updated: string;
 }
 type Secrets = Record<string, Secret>;
-
-export const secretNameProblem = (name: string): string | undefined =>
-  SECRET_NAME.test(name)
-    ? undefined
-    : 'a secret name is upper-case letters, digits and _, not starting with a digit (at most 128)';
 
 /**
  * The workspace's secrets: a JSON file beside the config (mode 0600, written atomically), never
