@@ -12,6 +12,7 @@ const SERVER_LAYERS: Record<string, number> = {
   config: 1,
   logs: 2,
   params: 2,
+  trace: 2,
   load: 3,
   auth: 3,
   exec: 4,

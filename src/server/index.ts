@@ -29,6 +29,7 @@ import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
 import { StateCell } from './runtime/state.js';
 import { HistoryStore } from './workspace/history.js';
+import { startTracing, type Tracer } from './trace/tracer.js';
 import { SecretStore, type SecretCipher } from './workspace/secrets.js';
 
 // The server's front door: what its hosts (the CLI, host.ts, the desktop app in src/main) use.
@@ -141,6 +142,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let stopped = false;
   let lifecycle: Lifecycle = 'starting';
   let secrets: SecretStore | undefined;
+  let tracer: Tracer | undefined;
   const secretValues = () => secrets?.values() ?? {};
   const answerRedactor = new Redactor();
   const history = new HistoryStore({
@@ -215,6 +217,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     lifecycle: () => lifecycle,
     workersInService: () => supply.inService,
     attempts,
+    tracer: () => tracer,
     url: () => listening?.url,
     version: VERSION,
     secrets: () => {
@@ -253,6 +256,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const problem = publicDefaultTokenProblem(host, config);
     if (problem) throw new StartError(problem);
     await openSecrets();
+    try {
+      tracer = await startTracing(options.env ?? process.env, VERSION);
+    } catch (error) {
+      throw new StartError(`Tracing could not start: ${(error as Error).message}`);
+    }
     await reloads.reload();
     if (!stopped) lifecycle = 'serving';
     try {
@@ -274,6 +282,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     } catch (error) {
       await state.get().generation.pool?.close();
       await supply.close();
+      await tracer?.shutdown();
       throw error;
     }
     await reloads.watch();
@@ -294,6 +303,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await reloads.settled();
     await state.get().generation.pool?.close();
     await supply.close();
+    // The spans still buffered are sent (the exporter gives up after its own timeout).
+    await tracer
+      ?.shutdown()
+      .catch((error: unknown) => logger.warn({ kind: 'system', err: error }, 'traces could not be sent'));
     logger.info({ kind: 'system', event: 'stopped' }, 'stopped');
     sink.flushSync();
     await sink.end();

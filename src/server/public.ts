@@ -115,6 +115,17 @@ export interface RequestContext {
   /** When the call's time limit passes, in milliseconds since 1970. */
   readonly deadline: number;
   readonly log: AppLog;
+  /**
+   * The W3C `traceparent` of the call: the runtime's own span when tracing is on, else the one
+   * the caller sent, if any. `fetch` below passes it on.
+   */
+  readonly traceparent: string | undefined;
+  /**
+   * `fetch` for calling other services from the call: it sends the call's `traceparent`, so their
+   * spans join the caller's trace, and stops when the call does (`signal`), unless `init` sets
+   * a header or a signal of its own.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
 /** Where the worker that runs the call keeps its context (exec/worker/context.ts sets it). */

@@ -7,7 +7,9 @@ import { parseJsonBody, readBodyText } from './body.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from '../core/errors.js';
 import { clientOf, endpointOf, isPlainObject } from './request.js';
-import { note, setTokenLabel } from './request-log.js';
+import { note, requestSpanOf, setTokenLabel } from './request-log.js';
+import type { CallSpan } from '../trace/tracer.js';
+import { parseTraceparent } from '../trace/trace-context.js';
 import { sendData } from './respond.js';
 
 const REQUEST_KEYS = new Set(['token', 'body']);
@@ -56,18 +58,35 @@ export function businessHandler(runtime: RuntimeContext) {
     }
     // The generation read above runs the call, even if a reload swaps in another meanwhile.
     const timeoutMs = endpoint.timeoutMs ?? config.functionTimeoutMs;
-    const dataJson = endpoint.usesContext
-      ? await generation.pool!.call(
+    const span = requestSpanOf(res)?.startCall(`call ${path}`, {
+      'api_deploy.endpoint': path,
+      'api_deploy.async': endpoint.async,
+    });
+    const call = endpoint.usesContext
+      ? generation.pool!.call(
           endpoint,
           body,
           timeoutMs,
-          callContext(req, res, path, identity),
+          callContext(req, res, path, identity, span?.traceparent),
           goneSignal(res),
         )
-      : await generation.pool!.call(endpoint, body, timeoutMs, undefined);
+      : generation.pool!.call(endpoint, body, timeoutMs, undefined);
+    const dataJson = span ? await traced(call, span) : await call;
     if (logging.enableRequestLogging && logging.logResponseData) note(res, { response: dataJson });
     sendData(res, path, dataJson);
   };
+}
+
+/** The call's answer, its span ended with it (and the error's code, if it failed). */
+async function traced(call: Promise<string>, span: CallSpan): Promise<string> {
+  try {
+    const json = await call;
+    span.end();
+    return json;
+  } catch (error) {
+    span.end(error instanceof HttpError ? error.code : 'INTERNAL_ERROR');
+    throw error;
+  }
 }
 
 function unknownKeys(request: Record<string, unknown>): HttpError {
@@ -87,9 +106,15 @@ function callContext(
   res: ServerResponse,
   path: string,
   identity: TokenIdentity,
+  ownTraceparent: string | undefined,
 ): Omit<CallContext, 'deadline'> {
+  // Not tracing, the caller's own traceparent is passed on as it came (W3C: forward unchanged).
+  const incoming = req.headers.traceparent;
+  const traceparent =
+    ownTraceparent ?? (typeof incoming === 'string' && parseTraceparent(incoming) ? incoming : undefined);
   return {
     requestId: String(res.getHeader('x-request-id')),
+    traceparent,
     endpoint: path,
     headers: forwardedHeaders(req),
     client: clientOf(req),

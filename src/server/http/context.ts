@@ -12,6 +12,7 @@ import type { Generation } from '../load/registry.js';
 import type { HistoryStore } from '../workspace/history.js';
 import type { SecretStore } from '../workspace/secrets.js';
 import type { PackageManager } from '../workspace/packages.js';
+import type { Tracer } from '../trace/tracer.js';
 
 /** What one request reads: taken once per request, so a reload mid-request does not mix states. */
 export interface RuntimeState {
@@ -45,6 +46,8 @@ export interface RuntimeContext {
   /** Worker threads running a generation's modules (spares not counted); readiness reads it. */
   workersInService(): number;
   readonly attempts: FailedAttempts;
+  /** Traces of business requests, when an OTLP endpoint is configured (else undefined). */
+  tracer(): Tracer | undefined;
   /** The URL the server answers on, once listening. */
   url(): string | undefined;
   state(): RuntimeState;

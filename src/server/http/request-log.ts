@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestSpan, Tracer } from '../trace/tracer.js';
+import { parseTraceparent, type TraceParent } from '../trace/trace-context.js';
 import type { RuntimeContext } from './context.js';
 import { endpointOf, keepClient } from './request.js';
 
@@ -21,6 +23,8 @@ interface RequestNotes {
   body?: string;
   /** The answer's `data`, as JSON. */
   response?: string;
+  /** The request's span, when tracing is on (business calls only). */
+  span?: RequestSpan;
 }
 
 /**
@@ -38,7 +42,15 @@ export function note(res: ServerResponse, more: RequestNotes): void {
 
 export const setTokenLabel = (res: ServerResponse, label: string) => note(res, { tokenLabel: label });
 
-/** Gives the request its id (a well-formed incoming `x-request-id` is kept) and logs it when answered. */
+/** The span of a business request, when tracing is on. */
+export const requestSpanOf = (res: ServerResponse): RequestSpan | undefined =>
+  (res as NotedResponse)[NOTES]?.span;
+
+/**
+ * Gives the request its id (a well-formed incoming `x-request-id` is kept) and logs it when
+ * answered, with the id of its trace: the caller's (`traceparent`), or the runtime's own when
+ * tracing is on, which then spans a business request from here to its answer.
+ */
 export function trackRequest(
   runtime: RuntimeContext,
   req: IncomingMessage,
@@ -51,6 +63,15 @@ export function trackRequest(
   const { logging } = runtime.state().config;
   if (!logging.enableRequestLogging && !business) return;
   const started = performance.now();
+  const parent =
+    req.headers.traceparent === undefined ? undefined : parseTraceparent(req.headers.traceparent);
+  const tracer = business ? runtime.tracer() : undefined;
+  const span = tracer && startRequestSpan(runtime, tracer, req, parent, id, client);
+  const traceId = span?.traceId ?? parent?.traceId;
+  if (span) {
+    note(res, { span });
+    res.once('close', () => span.end(res.writableFinished ? res.statusCode : CLIENT_CLOSED));
+  }
   res.once('finish', () => {
     // An event handler: what it throws would end the process, so it is logged instead.
     try {
@@ -68,6 +89,7 @@ export function trackRequest(
       runtime.logs.request({
         time: Date.now(),
         requestId: id,
+        traceId,
         method: req.method ?? '',
         endpoint,
         status: res.statusCode,
@@ -80,5 +102,29 @@ export function trackRequest(
     } catch (error) {
       runtime.logger.error({ kind: 'error', requestId: id, err: error }, 'logging a request failed');
     }
+  });
+}
+
+/** What a span says of a request whose client went away before its answer was sent (nginx's 499). */
+const CLIENT_CLOSED = 499;
+
+function startRequestSpan(
+  runtime: RuntimeContext,
+  tracer: Tracer,
+  req: IncomingMessage,
+  parent: TraceParent | undefined,
+  requestId: string,
+  client: string | undefined,
+): RequestSpan {
+  const path = endpointOf(req);
+  // A span's name has the route only for an endpoint: any path a client sends would grow the set.
+  const route = runtime.state().generation.endpoint(path) ? path : undefined;
+  return tracer.startRequest(route ? `POST ${route}` : 'POST', parent, {
+    'http.request.method': 'POST',
+    'url.path': path,
+    'http.route': route,
+    'client.address': client,
+    'user_agent.original': req.headers['user-agent'],
+    'api_deploy.request_id': requestId,
   });
 }

@@ -42,6 +42,8 @@ export interface ModuleReport {
 /** What a call's function may know of its request (`context()`), sent with the call. */
 export interface CallContext {
   requestId: string;
+  /** The W3C `traceparent` the call passes on (`context().fetch`): its own span's, or its caller's. */
+  traceparent: string | undefined;
   endpoint: string;
   /** Lower-cased, without the credentials (`authorization`, `cookie`, `proxy-authorization`). */
   headers: Record<string, string>;

@@ -7,6 +7,8 @@ import { redactBody } from './redact.js';
 export interface RequestRecord {
   time: number;
   requestId: string;
+  /** The W3C trace it belongs to: the caller's (`traceparent`) or the runtime's own span. */
+  traceId?: string | undefined;
   method: string;
   endpoint: string;
   status: number;
@@ -33,7 +35,10 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * to `maxText` characters.
  */
 export function requestLine(record: RequestRecord, maxText: number, secrets: readonly string[] = []): string {
-  let line = `{"level":30,"time":${record.time},"kind":"request","requestId":${quote(record.requestId)},"method":${quote(record.method)},"endpoint":${quote(record.endpoint)},"status":${record.status},"durationMs":${record.durationMs}`;
+  let line = `{"level":30,"time":${record.time},"kind":"request","requestId":${quote(record.requestId)}`;
+  // Hex digits only (trace-context.ts): no escaping to look for.
+  if (record.traceId !== undefined) line += `,"traceId":"${record.traceId}"`;
+  line += `,"method":${quote(record.method)},"endpoint":${quote(record.endpoint)},"status":${record.status},"durationMs":${record.durationMs}`;
   if (record.client !== undefined) line += `,"client":${quote(record.client)}`;
   if (record.tokenLabel !== undefined) line += `,"tokenLabel":${quote(record.tokenLabel)}`;
   if (record.body) line += `,"body":${JSON.stringify(cut(redactBody(record.body, secrets), maxText))}`;

@@ -52,7 +52,23 @@ export function callContext(
     signal: abort.signal,
     deadline: sent.deadline,
     log: Object.freeze(log),
+    traceparent: sent.traceparent,
+    fetch: (input: string | URL | Request, init?: RequestInit) =>
+      tracedFetch(input, init, sent.traceparent, abort.signal),
   });
+}
+
+/** `fetch` with the call's trace and signal, unless the caller gave its own. */
+function tracedFetch(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+  traceparent: string | undefined,
+  signal: AbortSignal,
+): Promise<Response> {
+  // A Request's own headers are kept: they are the default of `init.headers`.
+  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  if (traceparent && !headers.has('traceparent')) headers.set('traceparent', traceparent);
+  return fetch(input, { ...init, headers, signal: init?.signal ?? signal });
 }
 
 /** Fields as JSON would carry them (a function, a cycle or a BigInt must not fail the log line). */
