@@ -19,7 +19,7 @@ import { createHandler } from './http/handler.js';
 import { withHealth } from './http/health.js';
 import { connectionLimits, listen, StartError, type Listening } from './http/listen.js';
 import { Metrics } from './http/metrics.js';
-import { PrometheusMetrics } from './http/prometheus.js';
+import { metricsPortHandler, PrometheusMetrics } from './http/prometheus.js';
 import type { PoolCounters } from './exec/pool.js';
 import { Generation } from './load/registry.js';
 import { createLogger } from './logs/logger.js';
@@ -139,6 +139,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const supply = new WorkerSupply(supplyOptions(options.config));
   const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute);
   let listening: Listening | undefined;
+  /** The loopback listener of `metricsPort`, when the config opens one. */
+  let metricsListening: Listening | undefined;
   let stopped = false;
   let lifecycle: Lifecycle = 'starting';
   let secrets: SecretStore | undefined;
@@ -278,8 +280,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         port,
         { limits: connectionLimits(config), onClientError: clientErrorHandler(context) },
       );
-      configs.started(host, port);
+      if (config.metricsPort) {
+        metricsListening = await listen(metricsPortHandler(context), '127.0.0.1', config.metricsPort, {
+          limits: connectionLimits(config),
+          portKey: 'metricsPort',
+        });
+      }
+      configs.started(config);
     } catch (error) {
+      await listening?.close();
       await state.get().generation.pool?.close();
       await supply.close();
       await tracer?.shutdown();
@@ -287,7 +296,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
     await reloads.watch();
     logger.info(
-      { kind: 'system', event: 'start', url: listening.url, version: VERSION },
+      {
+        kind: 'system',
+        event: 'start',
+        url: listening.url,
+        version: VERSION,
+        ...(metricsListening && { metricsUrl: `${metricsListening.url}/metrics` }),
+      },
       `listening on ${listening.url}`,
     );
     return listening.url;
@@ -299,7 +314,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     lifecycle = 'stopping';
     logger.info({ kind: 'system', event: 'stop', inFlight: listening?.inFlight ?? 0 }, 'stopping');
     await reloads.stop();
-    await listening?.close();
+    await Promise.all([listening?.close(), metricsListening?.close()]);
     await reloads.settled();
     await state.get().generation.pool?.close();
     await supply.close();

@@ -170,6 +170,13 @@ export const SETTINGS = {
     kind: 'integer',
     help: 'Open connections at most; more are closed at once.',
   },
+  metricsPort: {
+    group: 'Connections',
+    label: 'Metrics port',
+    kind: 'integer',
+    help: 'Also serve GET /metrics without a token on 127.0.0.1 at this port, for a scraper on the same host (0: off).',
+    restart: true,
+  },
   'logging.enableRequestLogging': {
     group: 'Logging',
     label: 'Log requests',

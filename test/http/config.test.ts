@@ -74,7 +74,7 @@ describe('settings API: GET and PUT /api/config', () => {
       'restartRequired',
     ]);
     expect(data.path).toBe(configPath);
-    expect(data.restartRequired).toEqual(['host', 'port']);
+    expect(data.restartRequired).toEqual(['host', 'port', 'metricsPort']);
     expect(data.pendingRestart).toEqual([]);
     expect(data.overridden).toEqual([]);
     expect(Object.keys(data.config).sort()).toEqual([...EDITABLE_KEYS].sort());

@@ -1,6 +1,8 @@
 // GET /metrics (issue 18): the Prometheus text format, behind an admin token or the scrape
 // token of API_DEPLOY_METRICS_TOKEN, counting what the runtime does; unknown paths share one
 // series, so clients cannot grow the metrics.
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, BUSINESS, startServer, type TestServer } from '../helpers/server.js';
 
@@ -79,5 +81,49 @@ describe('GET /metrics', () => {
     expect(sample(text, /^api_deploy_requests_in_flight /)).toBeDefined();
     expect(sample(text, /^process_cpu_user_seconds_total /)).toBeGreaterThan(0);
     expect(text).toContain('# TYPE api_deploy_request_duration_seconds histogram');
+  });
+});
+
+/** A port free on 127.0.0.1 a moment ago. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe('metricsPort', () => {
+  it('serves GET /metrics without a token on 127.0.0.1, nothing else, and closes with the server', async () => {
+    const metricsPort = await freePort();
+    const server = await startServer({ 'apis/m.ts': MODULE }, { metricsPort });
+    const metrics = `http://127.0.0.1:${metricsPort}`;
+    try {
+      await server.post('/m/hello', { token: BUSINESS, body: { name: 'Ada' } });
+      const hello = /^api_deploy_requests_total\{endpoint="\/m\/hello",status="200"\}/;
+      await expect.poll(async () => sample(await (await fetch(`${metrics}/metrics`)).text(), hello)).toBe(1);
+      const other = await fetch(`${metrics}/api/status?token=${ADMIN}`);
+      expect(other.status).toBe(404);
+      expect(await other.json()).toMatchObject({ success: false, code: 'ENDPOINT_NOT_FOUND' });
+      expect((await fetch(`${metrics}/metrics`, { method: 'POST' })).status).toBe(404);
+      // the main port still wants a token
+      expect((await server.get('/metrics')).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+    await expect(fetch(`${metrics}/metrics`)).rejects.toThrow();
+  });
+
+  it('a metricsPort in use stops start-up, naming the key', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      await expect(startServer({ 'apis/m.ts': MODULE }, { metricsPort: port })).rejects.toThrow(
+        `port ${port} on 127.0.0.1 is already in use; stop the program using it, or choose another port with "metricsPort" in the config`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

@@ -90,6 +90,11 @@ export const configSchema = z
     keepAliveTimeoutMs: z.number().int().min(0).default(5_000),
     /** Open connections at most; further ones are closed as they arrive. */
     maxConnections: z.number().int().min(1).default(1000),
+    /**
+     * A second port, on 127.0.0.1 only, answering `GET /metrics` without a token (a scraper or an
+     * agent on the same host or pod); 0, the default, opens none.
+     */
+    metricsPort: z.number().int().min(0).max(65535).default(0),
     /** Failed token attempts one address may make in a minute before it gets 429. */
     maxFailedAuthPerMinute: z.number().int().min(1).default(10),
     /** Origins allowed to call the server from a browser (CORS); none by default. */

@@ -40,6 +40,8 @@ export interface Listening {
 
 export interface ListenOptions {
   limits: ConnectionLimits;
+  /** The config key of the port, named when it cannot be taken (`port` by default). */
+  portKey?: string;
   /** Answers what Node's HTTP parser refused (see client-error.ts). */
   onClientError?: (error: Error, socket: Duplex) => void;
 }
@@ -57,7 +59,7 @@ export async function listen(
   handler: http.RequestListener,
   host: string,
   port: number,
-  { limits, onClientError }: ListenOptions,
+  { limits, onClientError, portKey = 'port' }: ListenOptions,
 ): Promise<Listening> {
   const server = http.createServer({ connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, handler);
   const setLimits = (next: ConnectionLimits) => {
@@ -83,7 +85,7 @@ export async function listen(
     res.once('close', () => inFlight.delete(res));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port, portKey)));
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
@@ -107,16 +109,17 @@ export async function listen(
   };
 }
 
-function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+function listenError(error: NodeJS.ErrnoException, host: string, port: number, portKey: string): Error {
+  const choose = portKey === 'port' ? '--port or "port" in the config' : `"${portKey}" in the config`;
   if (error.code === 'EADDRINUSE') {
     return new StartError(
-      `port ${port} on ${host} is already in use; stop the program using it, or choose another port with --port or "port" in the config`,
+      `port ${port} on ${host} is already in use; stop the program using it, or choose another port with ${choose}`,
       error.code,
     );
   }
   if (error.code === 'EACCES') {
     return new StartError(
-      `not allowed to listen on ${host}:${port}; ports below 1024 need privileges, choose another with --port`,
+      `not allowed to listen on ${host}:${port}; ports below 1024 need privileges, choose another with ${choose}`,
       error.code,
     );
   }

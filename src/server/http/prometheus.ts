@@ -2,8 +2,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { authenticate, presentedToken } from '../auth/authenticate.js';
+import type { RequestListener } from 'node:http';
+import { HttpError } from '../core/errors.js';
 import type { RuntimeContext } from './context.js';
 import { clientOf } from './request.js';
+import { respondError } from './respond.js';
 
 /** What the runtime's gauges and counters are read from when Prometheus scrapes. */
 export interface MetricsSource {
@@ -147,6 +150,32 @@ export class PrometheusMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+/**
+ * The listener of the config's `metricsPort`, bound to 127.0.0.1: `GET /metrics` without a
+ * token, for a scraper or agent on the same host (or pod); anything else is answered 404.
+ */
+export function metricsPortHandler(runtime: RuntimeContext): RequestListener {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      respondError(
+        runtime,
+        req,
+        res,
+        new HttpError('ENDPOINT_NOT_FOUND', 'This port answers GET /metrics only'),
+      );
+      return;
+    }
+    runtime.prometheus.text().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': runtime.prometheus.contentType, 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : text);
+      },
+      (error: unknown) => respondError(runtime, req, res, error),
+    );
+  };
 }
 
 /**

@@ -53,9 +53,12 @@ export class ConfigController {
 
   constructor(private readonly options: ConfigControllerOptions) {}
 
-  /** The server listens now on `host` and `port`: a reloaded config cannot move it. */
-  started(host: string, port: number): void {
-    this.startedWith = { host, port };
+  /** The server listens now where `config` says: a reloaded config cannot move it. */
+  started(config: Pick<Config, RestartKey>): void {
+    this.startedWith = Object.fromEntries(RESTART_KEYS.map((key) => [key, config[key]])) as Pick<
+      Config,
+      RestartKey
+    >;
   }
 
   preview(raw: Record<string, unknown>): Config {

@@ -2,8 +2,6 @@
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): the `traceparent` header a caller
  * sends to say which trace its request belongs to, read strictly as the recommendation says.
  */
-import { randomBytes } from 'node:crypto';
-
 export interface TraceParent {
   /** 32 lower-case hex digits, not all zero. */
   traceId: string;
@@ -41,5 +39,3 @@ export function parseTraceparent(header: string | string[] | undefined): TracePa
 export function formatTraceparent({ traceId, spanId, flags }: TraceParent): string {
   return `00-${traceId}-${spanId}-${(flags & 0xff).toString(16).padStart(2, '0')}`;
 }
-
-export const newTraceId = (): string => randomBytes(16).toString('hex');

@@ -154,6 +154,7 @@ export function editableConfig(): EditableConfig {
     requestTimeoutMs: 30_000,
     keepAliveTimeoutMs: 5_000,
     maxConnections: 1000,
+    metricsPort: 0,
     workers: 2,
     maxWorkers: 6,
     workerMemoryMb: 256,
