@@ -8,11 +8,21 @@ export interface WatchOptions {
   /** A save that empties a file is often the first half of a truncate-then-write: wait this long for the rest. */
   emptyFileGraceMs?: number;
   /**
-   * chokidar drops a second `change` of a file within 50 ms of the first; a little after each
-   * reload the files it read are looked at again, and reloaded if they changed since.
+   * chokidar drops a second `change` of a file within 50 ms of the first: this long after each
+   * flush (by when that window has closed) the files it read are looked at again, and reloaded
+   * if they changed since.
    */
   recheckMs?: number;
 }
+
+/** How long chokidar keeps quiet about a file after emitting a `change` of it. */
+const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
+/**
+ * The quiet time that makes one reload of a save: an editor's truncate-then-write, or a rename
+ * over the file, comes in events a millisecond or two apart. Every millisecond of it is added to
+ * each save's time to a new answer.
+ */
+const DEBOUNCE_MS = 8;
 
 /** Files whose change can change a module: sources, and data files a module may import. */
 const WATCHED = /\.(?:[cm]?[jt]s|json)$/;
@@ -27,7 +37,12 @@ const IGNORED_DIRS = new Set(['node_modules', '.git', '.api-deploy-out']);
 export function watchModules(
   apisDir: string,
   onChange: (changed: string[]) => void,
-  { debounceMs = 20, emptyFileGraceMs = 150, recheckMs = 75 }: WatchOptions = {},
+  {
+    debounceMs = DEBOUNCE_MS,
+    emptyFileGraceMs = 150,
+    // The change that opened chokidar's window came at least debounceMs before the flush.
+    recheckMs = CHOKIDAR_CHANGE_THROTTLE_MS - debounceMs + 5,
+  }: WatchOptions = {},
 ): { ready: Promise<void>; close(): Promise<void> } {
   const ignored = (file: string, stats?: { isFile(): boolean }) => {
     if (file === apisDir) return false;
