@@ -65,6 +65,11 @@ export const ERRORS = {
   VERSION_NOT_FOUND: { status: 404, message: 'No such version in the history of the file' },
   REQUEST_NOT_FOUND: { status: 404, message: 'No such saved request' },
   REQUEST_NAME_TAKEN: { status: 409, message: 'There is already a saved request with that name' },
+  SHARED_STATE_UNAVAILABLE: {
+    status: 503,
+    message:
+      'Redis, where the replicas share their state, is unreachable: changes are refused until it is back (calls are still served)',
+  },
   REQUESTS_FILE_INVALID: {
     status: 409,
     message: 'The saved requests file cannot be read; fix or remove it (nothing was changed)',
