@@ -14,8 +14,12 @@ export const ADMIN_TOKEN_INVALID = 'Invalid admin token or insufficient permissi
  */
 export const RESERVED_MODULE_NAMES: readonly string[] = ['api', 'panel', 'healthz', 'readyz'];
 
-/** `GET /readyz`'s answer (`GET /healthz` answers `{"status":"ok"}` while the process runs). */
-export type Readiness = { status: 'ready' } | { status: 'not ready'; reasons: string[] };
+/**
+ * `GET /readyz`'s answer (`GET /healthz` answers `{"status":"ok"}` while the process runs). A
+ * ready replica may still warn of something that does not stop it serving (Redis unreachable).
+ */
+export type Readiness =
+  { status: 'ready'; warnings?: string[] } | { status: 'not ready'; reasons: string[]; warnings?: string[] };
 
 /**
  * The one catalogue of the errors the runtime answers with: each code's status and the message

@@ -1,4 +1,5 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpError } from '../core/errors.js';
 
 const WINDOW_SECONDS = 60;
@@ -23,19 +24,32 @@ export function keyOf(address: string): string {
     .join(':')}::/64`;
 }
 
+/** Replicas count failed attempts together: in Redis, each failure announced to the others. */
+export interface SharedAttempts {
+  client: Redis;
+  /** Prefix of the limiter's keys in Redis. */
+  keyPrefix: string;
+  /** Tells the other replicas that `key` failed, so they ask the limiter about it too. */
+  announce(key: string): void;
+}
+
 /**
- * Failed token attempts per client address (rate-limiter-flexible, in memory). Once an address
+ * Failed token attempts per client address (rate-limiter-flexible: in memory, or in Redis when
+ * replicas share one, with memory as its insurance while Redis is unreachable). Once an address
  * has failed `limit` times in a minute, it is locked out until the minute is over: see
- * `authenticate` for who still gets in. Addresses that never failed skip the limiter entirely,
- * so the check costs nothing on the hot path.
+ * `authenticate` for who still gets in. Addresses that never failed (here or, announced, on
+ * another replica) skip the limiter entirely, so the check costs nothing on the hot path.
  */
 export class FailedAttempts {
-  private limiter: RateLimiterMemory;
+  private limiter: RateLimiterAbstract;
   /** Keys that failed, with when their window ends: the ones worth asking the limiter about. */
   private readonly failing = new Map<string, number>();
   private nextSweep = 0;
 
-  constructor(private limit: number) {
+  constructor(
+    private limit: number,
+    private readonly shared?: SharedAttempts,
+  ) {
     this.limiter = this.create(limit);
   }
 
@@ -64,6 +78,16 @@ export class FailedAttempts {
   async fail(client: string | undefined): Promise<void> {
     if (!client) return;
     const key = keyOf(client);
+    this.noteFailing(key);
+    // Both are sent before this returns (ioredis writes at once), so they reach Redis before the
+    // client has its answer and can try another replica.
+    const counted = this.limiter.penalty(key, 1);
+    this.shared?.announce(key);
+    await counted;
+  }
+
+  /** `key` failed (here, or on another replica): ask the limiter about it for a window. */
+  noteFailing(key: string): void {
     const now = Date.now();
     // Keys of addresses that stopped failing are dropped once their window is over, so many
     // addresses failing once each cannot grow this without bound.
@@ -72,11 +96,19 @@ export class FailedAttempts {
       for (const [failed, until] of this.failing) if (until <= now) this.failing.delete(failed);
     }
     this.failing.set(key, now + WINDOW_SECONDS * 1000);
-    await this.limiter.penalty(key, 1);
   }
 
-  private create(limit: number): RateLimiterMemory {
-    return new RateLimiterMemory({ points: limit, duration: WINDOW_SECONDS });
+  private create(limit: number): RateLimiterAbstract {
+    const options = { points: limit, duration: WINDOW_SECONDS };
+    if (!this.shared) return new RateLimiterMemory(options);
+    return new RateLimiterRedis({
+      ...options,
+      storeClient: this.shared.client,
+      keyPrefix: this.shared.keyPrefix,
+      // While Redis is unreachable each replica counts on its own, at once rather than waiting.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
   }
 }
 

@@ -1,0 +1,255 @@
+// Replicas behind one load balancer, sharing their state through a real redis-server: tokens made
+// or revoked on one hold on all (within a second), failed attempts are counted together, reloads
+// are announced, and a replica that loses Redis keeps serving what it had, refuses changes, says
+// so, and catches up when Redis is back.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, BUSINESS, startServer, type TestServer } from '../helpers/server.js';
+import { startRedis, type TestRedis } from '../helpers/redis.js';
+
+const HELLO = `import { apiFunction } from 'api-deploy';
+export const hello = apiFunction((name: string = 'World') => 'Hello, ' + name);
+`;
+const ADMIN_AUTH = { authorization: `Bearer ${ADMIN}` };
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+function replicaConfig(redis: TestRedis, more: Record<string, unknown> = {}) {
+  return {
+    redis: { url: redis.url },
+    workers: 1,
+    maxWorkers: 1,
+    logging: { logToFile: false },
+    ...more,
+  };
+}
+
+const call = (server: TestServer, token: string) => server.post('/greet/hello', { body: {} }, bearer(token));
+
+/** How long until `check` holds, in ms; fails after `within` ms. */
+async function timeUntil(check: () => Promise<boolean>, within: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    if (await check()) return performance.now() - started;
+    if (performance.now() - started > within) throw new Error(`not within ${within} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('three replicas sharing one Redis', () => {
+  let redis: TestRedis;
+  let a: TestServer;
+  let b: TestServer;
+  let c: TestServer;
+  const lines: string[] = [];
+  const stdout = { write: (line: string) => lines.push(String(line)) } as unknown as NodeJS.WritableStream;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const servers = await Promise.all(
+      [0, 1, 2].map(() => startServer({ 'apis/greet.ts': HELLO }, replicaConfig(redis), { stdout })),
+    );
+    [a, b, c] = servers as [TestServer, TestServer, TestServer];
+  });
+  afterAll(async () => {
+    await Promise.all([a, b, c].map((server) => server?.stop()));
+    await redis?.stop();
+  });
+
+  it('serves the seeded tokens on every replica, and is ready', async () => {
+    for (const server of [a, b, c]) {
+      expect((await call(server, BUSINESS)).status).toBe(200);
+      const ready = await server.get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.json).toEqual({ status: 'ready' });
+      const status = await server.get('/api/status', ADMIN_AUTH);
+      expect(status.json.data.sharedState).toMatchObject({ store: 'redis', redis: 'connected' });
+    }
+  });
+
+  let created: { id: string; token: string };
+
+  it('a token created on A works on B and C', async () => {
+    const answer = await a.post('/api/tokens', { label: 'made on A', role: 'business' }, ADMIN_AUTH);
+    expect(answer.status).toBe(200);
+    created = answer.json.data;
+    for (const server of [b, c]) {
+      await timeUntil(async () => (await call(server, created.token)).status === 200, 1000);
+      const listed = await server.get('/api/tokens', ADMIN_AUTH);
+      expect(listed.json.data.tokens).toContainEqual(
+        expect.objectContaining({ id: created.id, label: 'made on A' }),
+      );
+    }
+  });
+
+  it('a token revoked on B is refused on A and C within 1 s', async () => {
+    const doomed = (await c.post('/api/tokens', { label: 'doomed' }, ADMIN_AUTH)).json.data;
+    for (const server of [a, b]) {
+      await timeUntil(async () => (await call(server, doomed.token)).status === 200, 1000);
+    }
+    expect((await b.request('DELETE', `/api/tokens/${doomed.id}`, undefined, ADMIN_AUTH)).status).toBe(200);
+    expect((await call(b, doomed.token)).status).toBe(401);
+    const elapsed = await Promise.all(
+      [a, c].map((server) => timeUntil(async () => (await call(server, doomed.token)).status === 401, 1000)),
+    );
+    expect(Math.max(...elapsed)).toBeLessThan(1000);
+  });
+
+  it('refuses to revoke the last admin token, counting every replica', async () => {
+    const listed = (await a.get('/api/tokens', ADMIN_AUTH)).json.data.tokens;
+    const admin = listed.find((token: { role: string }) => token.role === 'admin');
+    const answer = await c.request('DELETE', `/api/tokens/${admin.id}`, undefined, ADMIN_AUTH);
+    expect(answer.status).toBe(409);
+    expect(answer.json.code).toBe('LAST_ADMIN_TOKEN');
+  });
+
+  it('when a token was last used is written back, so another replica lists it', async () => {
+    expect((await call(c, created.token)).status).toBe(200);
+    await timeUntil(async () => {
+      const listed = (await a.get('/api/tokens', ADMIN_AUTH)).json.data.tokens;
+      return listed.some(
+        (token: { id: string; lastUsed?: string }) => token.id === created.id && token.lastUsed,
+      );
+    }, 5000);
+  });
+
+  it('POST /api/reload on one replica reloads all', async () => {
+    const generationOf = async (server: TestServer) =>
+      (await server.get('/api/status', ADMIN_AUTH)).json.data.generation;
+    const before = await Promise.all([b, c].map(generationOf));
+    expect((await a.post('/api/reload', {}, ADMIN_AUTH)).status).toBe(200);
+    await Promise.all(
+      [b, c].map((server, index) =>
+        timeUntil(async () => (await generationOf(server)) > before[index]!, 5000),
+      ),
+    );
+  });
+
+  it('keeps token values out of Redis and out of every log line', async () => {
+    const client = new Redis(redis.url);
+    try {
+      const keys = await client.keys('*');
+      const dump = JSON.stringify(
+        await Promise.all(
+          keys.map(async (key) => {
+            const type = await client.type(key);
+            if (type === 'hash') return client.hgetall(key);
+            if (type === 'zset') return client.zrange(key, 0, -1);
+            if (type === 'string') return client.get(key);
+            return type;
+          }),
+        ),
+      );
+      expect(dump).toContain(created.id);
+      expect(dump).not.toContain(created.token);
+      expect(dump).not.toContain(BUSINESS);
+      expect(dump).not.toContain(ADMIN);
+    } finally {
+      client.disconnect();
+    }
+    expect(lines.join('')).not.toContain(created.token);
+  });
+
+  describe('when Redis goes away', () => {
+    it('calls keep succeeding, changes get 503, and /readyz says why', async () => {
+      await redis.kill();
+      for (const server of [a, b, c]) {
+        await timeUntil(
+          async () =>
+            (await server.get('/api/status', ADMIN_AUTH)).json.data.sharedState.redis === 'unreachable',
+          5000,
+        );
+      }
+      for (const server of [a, b, c]) {
+        expect((await call(server, BUSINESS)).status).toBe(200);
+        expect((await call(server, created.token)).status).toBe(200);
+        expect((await server.get('/api/tokens', ADMIN_AUTH)).status).toBe(200);
+      }
+      const refused = await b.post('/api/tokens', { label: 'while down' }, ADMIN_AUTH);
+      expect(refused.status).toBe(503);
+      expect(refused.json.code).toBe('SHARED_STATE_UNAVAILABLE');
+      expect(refused.json.error).toMatch(/Redis.*unreachable/);
+      expect((await a.request('DELETE', `/api/tokens/${created.id}`, undefined, ADMIN_AUTH)).status).toBe(
+        503,
+      );
+      expect((await c.post('/api/reload', {}, ADMIN_AUTH)).status).toBe(503);
+      const ready = await a.get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.json.warnings).toEqual([expect.stringMatching(/Redis is unreachable/)]);
+    });
+
+    it('converges when Redis is back on the same port, empty', async () => {
+      await redis.restart();
+      for (const server of [a, b, c]) {
+        await timeUntil(
+          async () =>
+            (await server.get('/api/status', ADMIN_AUTH)).json.data.sharedState.redis === 'connected',
+          5000,
+        );
+        expect((await server.get('/readyz')).json).toEqual({ status: 'ready' });
+      }
+      // Seeded again from what the replicas had, not from their config files.
+      const listed = (await c.get('/api/tokens', ADMIN_AUTH)).json.data.tokens;
+      expect(listed.map((token: { label: string }) => token.label)).toEqual(
+        expect.arrayContaining(['made on A']),
+      );
+      expect(listed.map((token: { label: string }) => token.label)).not.toContain('doomed');
+      const after = (await b.post('/api/tokens', { label: 'after the outage' }, ADMIN_AUTH)).json.data;
+      for (const server of [a, c]) {
+        await timeUntil(async () => (await call(server, after.token)).status === 200, 1000);
+      }
+      expect((await a.request('DELETE', `/api/tokens/${created.id}`, undefined, ADMIN_AUTH)).status).toBe(
+        200,
+      );
+      for (const server of [b, c]) {
+        await timeUntil(async () => (await call(server, created.token)).status === 401, 1000);
+      }
+    });
+  });
+});
+
+describe('failed token attempts over replicas', () => {
+  const LIMIT = 5;
+  let redis: TestRedis;
+  let a: TestServer;
+  let b: TestServer;
+  /** A replica no guess is sent to until the address is locked out. */
+  let c: TestServer;
+  let alone: TestServer;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const config = replicaConfig(redis, { maxFailedAuthPerMinute: LIMIT });
+    [a, b, c, alone] = await Promise.all([
+      startServer({ 'apis/greet.ts': HELLO }, config),
+      startServer({ 'apis/greet.ts': HELLO }, config),
+      startServer({ 'apis/greet.ts': HELLO }, config),
+      startServer(
+        { 'apis/greet.ts': HELLO },
+        { workers: 1, maxWorkers: 1, maxFailedAuthPerMinute: LIMIT, logging: { logToFile: false } },
+      ),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([a, b, c, alone].map((server) => server?.stop()));
+    await redis?.stop();
+  });
+
+  it('spread over two replicas, answer 429 at the same attempt as one server does', async () => {
+    const statuses = async (servers: TestServer[]) => {
+      const seen: number[] = [];
+      for (let attempt = 0; attempt < LIMIT + 2; attempt++) {
+        seen.push((await call(servers[attempt % servers.length]!, `wrong-guess-${attempt}`)).status);
+      }
+      return seen;
+    };
+    const oneServer = await statuses([alone]);
+    expect(oneServer).toEqual([...Array(LIMIT).fill(401), 429, 429]);
+    expect(await statuses([a, b])).toEqual(oneServer);
+  });
+
+  it('lock the address out on a replica it never tried, even with a right (guessable) token', async () => {
+    expect((await call(c, 'one-more-guess')).status).toBe(429);
+    // The lock gives a guesser no answer: a right guess is refused as a wrong one is.
+    expect((await call(c, BUSINESS)).status).toBe(429);
+  });
+});
