@@ -2,13 +2,17 @@
 // or revoked on one hold on all (within a second), failed attempts are counted together, reloads
 // are announced, and a replica that loses Redis keeps serving what it had, refuses changes, says
 // so, and catches up when Redis is back.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, BUSINESS, startServer, type TestServer } from '../helpers/server.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
-const HELLO = `import { apiFunction } from 'api-deploy';
+const HELLO = `import { apiFunction, env } from 'api-deploy';
 export const hello = apiFunction((name: string = 'World') => 'Hello, ' + name);
+export const greeting = apiFunction(() => env.GREETING ?? 'none');
 `;
 const ADMIN_AUTH = { authorization: `Bearer ${ADMIN}` };
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -42,17 +46,24 @@ describe('three replicas sharing one Redis', () => {
   let c: TestServer;
   const lines: string[] = [];
   const stdout = { write: (line: string) => lines.push(String(line)) } as unknown as NodeJS.WritableStream;
+  /** The secrets file the replicas share (a workspace on one volume). */
+  let shared: string;
 
   beforeAll(async () => {
     redis = await startRedis();
+    shared = await mkdtemp(path.join(tmpdir(), 'api-deploy-shared-'));
+    const secretsFile = path.join(shared, 'api-deploy.secrets.json');
     const servers = await Promise.all(
-      [0, 1, 2].map(() => startServer({ 'apis/greet.ts': HELLO }, replicaConfig(redis), { stdout })),
+      [0, 1, 2].map(() =>
+        startServer({ 'apis/greet.ts': HELLO }, replicaConfig(redis), { stdout, secretsFile }),
+      ),
     );
     [a, b, c] = servers as [TestServer, TestServer, TestServer];
   });
   afterAll(async () => {
     await Promise.all([a, b, c].map((server) => server?.stop()));
     await redis?.stop();
+    await rm(shared, { recursive: true, force: true });
   });
 
   it('serves the seeded tokens on every replica, and is ready', async () => {
@@ -122,6 +133,26 @@ describe('three replicas sharing one Redis', () => {
         timeUntil(async () => (await generationOf(server)) > before[index]!, 5000),
       ),
     );
+  });
+
+  it('a config reloaded on one replica is reloaded on all', async () => {
+    const configFile = path.join(c.dir, 'api-deploy.config.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8'));
+    await writeFile(configFile, JSON.stringify({ ...config, debug: false }));
+    expect((await a.post('/api/reload-config', {}, ADMIN_AUTH)).status).toBe(200);
+    await timeUntil(async () => (await c.get('/api/status', ADMIN_AUTH)).json.data.debug === false, 5000);
+  });
+
+  it('a secret set on one replica reaches the functions of all (a secrets file they share)', async () => {
+    expect((await b.request('PUT', '/api/secrets/GREETING', { value: 'hi from B' }, ADMIN_AUTH)).status).toBe(
+      200,
+    );
+    for (const server of [a, c]) {
+      await timeUntil(async () => {
+        const answer = await server.post('/greet/greeting', { body: {} }, bearer(BUSINESS));
+        return answer.json.data === 'hi from B';
+      }, 5000);
+    }
   });
 
   it('keeps token values out of Redis and out of every log line', async () => {
@@ -204,6 +235,45 @@ describe('three replicas sharing one Redis', () => {
         await timeUntil(async () => (await call(server, created.token)).status === 401, 1000);
       }
     });
+  });
+});
+
+describe('a replica started before Redis', () => {
+  let redis: TestRedis;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    await redis.kill();
+    // start() waits a few seconds for Redis, then serves anyway
+    server = await startServer({ 'apis/greet.ts': HELLO }, replicaConfig(redis));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await redis?.stop();
+  });
+
+  it('is not ready until it has loaded the shared tokens, then seeds an empty Redis from its config', async () => {
+    const waiting = await server.get('/readyz');
+    expect(waiting.status).toBe(503);
+    expect(waiting.json.reasons).toEqual(['the shared tokens have not been loaded from Redis yet']);
+    expect((await server.post('/api/tokens', { label: 'too soon' }, ADMIN_AUTH)).status).toBe(503);
+    await redis.restart();
+    await timeUntil(async () => (await server.get('/readyz')).status === 200, 5000);
+    const client = new Redis(redis.url);
+    try {
+      expect(await client.hlen('api-deploy:tokens')).toBe(2); // the config's business and admin tokens
+    } finally {
+      client.disconnect();
+    }
+    expect((await call(server, BUSINESS)).status).toBe(200);
+  });
+
+  it('stops promptly while Redis is gone', async () => {
+    await redis.kill();
+    const started = performance.now();
+    await server.stop();
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 });
 

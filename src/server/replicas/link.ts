@@ -117,8 +117,11 @@ export class RedisLink extends EventEmitter<LinkEvents> {
 
   async close(): Promise<void> {
     this.removeAllListeners();
+    // QUIT waits for Redis: only worth sending to one that answers.
     await Promise.all(
-      [this.commands, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())),
+      [this.commands, this.subscriber].map((client) =>
+        client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect(),
+      ),
     );
   }
 
@@ -142,7 +145,9 @@ export class RedisLink extends EventEmitter<LinkEvents> {
     // The error names the address (host and port), never the URL's password.
     this.logger.warn(
       { kind: 'system', event: 'redis-down', reason: (error as Error | undefined)?.message },
-      'Redis is unreachable: serving with the shared state last loaded, refusing changes until it is back',
+      was === 'up'
+        ? 'Redis is unreachable: serving with the shared state last loaded, refusing changes until it is back'
+        : 'Redis cannot be reached yet: trying again',
     );
     if (was === 'up') this.emit('down');
   }
