@@ -141,6 +141,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       remember: (value) => sink.rememberSecrets([value]),
       on: {
         failed: (key) => attempts.noteFailing(key),
+        // the panel's token list refreshes on it, whichever replica made the change
+        tokensChanged: () => events.emit('tokensChanged', {}),
         reload: () => reloads.reload(),
         reloadConfig: (): Promise<unknown> => configs.reload(),
         rereadSecrets: async () => secrets?.reread(),

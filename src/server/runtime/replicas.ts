@@ -29,6 +29,8 @@ export interface ReplicasOptions {
   /** What the other replicas' announcements make this one do. */
   on: {
     failed(key: string): void;
+    /** The tokens were loaded again after another replica changed them. */
+    tokensChanged(): void;
     reload(): Promise<unknown>;
     reloadConfig(): Promise<unknown>;
     rereadSecrets(): Promise<unknown>;
@@ -200,7 +202,7 @@ export class Replicas implements SharedState {
     if (announcement.type === 'failed') return on.failed(announcement.key);
     const act =
       announcement.type === 'tokens'
-        ? () => this.load()
+        ? () => this.load().then(on.tokensChanged)
         : announcement.type === 'secrets'
           ? on.rereadSecrets
           : announcement.type === 'reload'
