@@ -140,7 +140,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       uses: tokenUsage,
       remember: (value) => sink.rememberSecrets([value]),
       on: {
-        failed: (key) => attempts.noteFailing(key),
+        locked: (key, ms) => attempts.lock(key, ms),
         // the panel's token list refreshes on it, whichever replica made the change
         tokensChanged: () => events.emit('tokensChanged', {}),
         reload: () => reloads.reload(),

@@ -123,6 +123,22 @@ describe('three replicas sharing one Redis', () => {
     }, 5000);
   });
 
+  it('a call costs no Redis command: tokens are held locally, uses written back in batches', async () => {
+    const client = new Redis(redis.url);
+    const processed = async () =>
+      Number(/total_commands_processed:(\d+)/.exec(await client.info('stats'))![1]);
+    try {
+      const before = await processed();
+      for (let call = 0; call < 200; call++) {
+        expect((await a.post('/greet/hello', { body: {} }, bearer(created.token))).status).toBe(200);
+      }
+      // the INFO itself, and at most a batch of uses per replica every 2 s (two commands each)
+      expect((await processed()) - before).toBeLessThan(20);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('POST /api/reload on one replica reloads all', async () => {
     const generationOf = async (server: TestServer) =>
       (await server.get('/api/status', ADMIN_AUTH)).json.data.generation;

@@ -4,13 +4,17 @@ import type { Logger } from '../logs/logger.js';
 import type { RedisLink } from './link.js';
 
 /**
- * What a replica tells the others: the tokens changed (resync them), an address failed a token
- * (ask the limiter about it), the secrets file changed (read it again), modules or the config
+ * What a replica tells the others: the tokens changed (resync them), an address is locked out
+ * for so many milliseconds (its failed attempts reached the limit), the secrets file changed (read it again), modules or the config
  * were reloaded (do the same). Never a value: names and addresses only.
  */
 export const announcementSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('tokens') }),
-  z.strictObject({ type: z.literal('failed'), key: z.string().min(1).max(64) }),
+  z.strictObject({
+    type: z.literal('locked'),
+    key: z.string().min(1).max(64),
+    ms: z.number().int().min(0).max(3_600_000),
+  }),
   z.strictObject({ type: z.literal('secrets') }),
   z.strictObject({ type: z.literal('reload') }),
   z.strictObject({ type: z.literal('reload-config') }),

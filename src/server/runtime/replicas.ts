@@ -28,7 +28,8 @@ export interface ReplicasOptions {
   remember(value: string): void;
   /** What the other replicas' announcements make this one do. */
   on: {
-    failed(key: string): void;
+    /** An address reached its limit of failed attempts on another replica. */
+    locked(key: string, ms: number): void;
     /** The tokens were loaded again after another replica changed them. */
     tokensChanged(): void;
     reload(): Promise<unknown>;
@@ -93,7 +94,7 @@ export class Replicas implements SharedState {
     return {
       client: this.link.commands,
       keyPrefix: `${this.options.redis.prefix}failed-auth`,
-      announce: (key) => void this.bus.announce({ type: 'failed', key }),
+      announce: (key, ms) => void this.bus.announce({ type: 'locked', key, ms }),
     };
   }
 
@@ -199,7 +200,7 @@ export class Replicas implements SharedState {
 
   private heard(announcement: Announcement): void {
     const { on, logger } = this.options;
-    if (announcement.type === 'failed') return on.failed(announcement.key);
+    if (announcement.type === 'locked') return on.locked(announcement.key, announcement.ms);
     const act =
       announcement.type === 'tokens'
         ? () => this.load().then(on.tokensChanged)
