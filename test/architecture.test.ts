@@ -15,6 +15,7 @@ const SERVER_LAYERS: Record<string, number> = {
   trace: 2,
   load: 3,
   auth: 3,
+  replicas: 3,
   exec: 4,
   workspace: 5,
   http: 6,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ReloadResult } from '../shared/contract.js';
 import { FailedAttempts } from './auth/attempts.js';
 import { publicDefaultTokenProblem } from './auth/exposure.js';
-import { TokenStore, type SessionToken } from './auth/tokens.js';
+import { entryValue, recordsOfConfig, TokenStore, type SessionToken } from './auth/tokens.js';
 import type { ConfigSource } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { VERSION } from './core/version.js';
@@ -27,6 +27,7 @@ import { Redactor } from './logs/redact.js';
 import { LogSink } from './logs/sink.js';
 import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
+import { Replicas } from './runtime/replicas.js';
 import { StateCell } from './runtime/state.js';
 import { HistoryStore } from './workspace/history.js';
 import { startTracing, type Tracer } from './trace/tracer.js';
@@ -116,15 +117,40 @@ const SECRETS_FILE = 'api-deploy.secrets.json';
 export function createRuntime(options: RuntimeOptions): Runtime {
   const tokenUsage = new Map<string, number>();
   const sessionTokens = [...(options.sessionAdminTokens ?? [])];
-  const tokensOf = (config: Config) => TokenStore.fromConfig(config, tokenUsage, sessionTokens);
   const state = new StateCell({
     config: options.config,
-    tokens: tokensOf(options.config),
+    tokens: TokenStore.fromConfig(options.config, tokenUsage, sessionTokens),
     generation: Generation.empty(),
   });
   const sink = new LogSink(options.config.logging, options.stdout, options.now);
   sink.rememberSecrets(state.get().tokens.secrets);
   const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
+  // With a Redis, the tokens in force are the replicas' (the config file's only seed it).
+  const replicas: Replicas | undefined =
+    options.config.redis &&
+    new Replicas({
+      redis: options.config.redis,
+      state,
+      logger,
+      storeOf: (records) => {
+        const { config } = state.get();
+        const known = [...config.adminTokens, ...config.validTokens].map(entryValue);
+        return new TokenStore(records, tokenUsage, sessionTokens, known);
+      },
+      seedRecords: () => recordsOfConfig(state.get().config),
+      uses: tokenUsage,
+      remember: (value) => sink.rememberSecrets([value]),
+      on: {
+        locked: (key, ms) => attempts.lock(key, ms),
+        // the panel's token list refreshes on it, whichever replica made the change
+        tokensChanged: () => events.emit('tokensChanged', {}),
+        reload: () => reloads.reload(),
+        reloadConfig: (): Promise<unknown> => configs.reload(),
+        rereadSecrets: async () => secrets?.reread(),
+      },
+    });
+  const tokensOf = (config: Config): TokenStore =>
+    replicas?.tokenStore() ?? TokenStore.fromConfig(config, tokenUsage, sessionTokens);
   const events = new EventEmitter<RuntimeEvents>();
   const workerFile = options.workerFile ?? defaultWorkerFile();
   const supplyOptions = (config: Config): SupplyOptions => ({
@@ -137,7 +163,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         process.execArgv.filter((flag) => flag.startsWith('--cpu-prof')),
   });
   const supply = new WorkerSupply(supplyOptions(options.config));
-  const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute);
+  const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute, replicas?.attempts());
   let listening: Listening | undefined;
   /** The loopback listener of `metricsPort`, when the config opens one. */
   let metricsListening: Listening | undefined;
@@ -161,7 +187,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     dir: packagesDirOf(options.config.baseDir),
     npm: findNpm(),
     afterChange: async () => {
-      const { generation, endpoints, failed } = await reloads.reload();
+      const { generation, endpoints, failed } = await reloadEverywhere();
       return { generation, endpoints, failed: failed.length };
     },
   });
@@ -204,10 +230,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     listening: () => listening,
   });
 
+  /** Reloads here, and has the other replicas (if any) do the same. */
+  async function reloadEverywhere(): Promise<ReloadResult> {
+    const result = await reloads.reload();
+    await replicas?.announce('reload');
+    return result;
+  }
+
   const context: RuntimeContext = {
     state: state.get,
-    reload: () => reloads.reload(),
-    reloadConfig: () => configs.reload(),
+    reload: reloadEverywhere,
+    reloadConfig: async () => {
+      const result = await configs.reload();
+      await replicas?.announce('reload-config');
+      return result;
+    },
     previewConfig: (raw) => configs.preview(raw),
     settingsState: () => configs.settingsState(),
     startedAt: Date.now(),
@@ -220,6 +257,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     workersInService: () => supply.inService,
     attempts,
     tracer: () => tracer,
+    sharedState: replicas,
     url: () => listening?.url,
     version: VERSION,
     secrets: () => {
@@ -248,7 +286,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       state.get().generation.pool?.updateSecrets(values);
     };
     take();
-    secrets.onChange(take);
+    secrets.onChange((how) => {
+      take();
+      // A value written here: the replicas sharing the workspace read the file again.
+      if (how === 'written') void replicas?.announce('secrets');
+    });
   }
 
   async function start(): Promise<string> {
@@ -257,13 +299,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const { host, port } = config;
     const problem = publicDefaultTokenProblem(host, config);
     if (problem) throw new StartError(problem);
-    await openSecrets();
     try {
       tracer = await startTracing(options.env ?? process.env, VERSION);
     } catch (error) {
       throw new StartError(`Tracing could not start: ${(error as Error).message}`);
     }
+    const sharedStateLoaded = replicas?.start();
+    await openSecrets();
     await reloads.reload();
+    await sharedStateLoaded;
     if (!stopped) lifecycle = 'serving';
     try {
       listening = await listen(
@@ -292,6 +336,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await state.get().generation.pool?.close();
       await supply.close();
       await tracer?.shutdown();
+      await replicas?.stop();
       throw error;
     }
     await reloads.watch();
@@ -322,6 +367,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await tracer
       ?.shutdown()
       .catch((error: unknown) => logger.warn({ kind: 'system', err: error }, 'traces could not be sent'));
+    await replicas?.stop();
     logger.info({ kind: 'system', event: 'stopped' }, 'stopped');
     sink.flushSync();
     await sink.end();

@@ -22,6 +22,24 @@ export interface RuntimeStatus {
   failedModules: LoadError[];
   workers: { min: number; max: number; memoryMb: number };
   memory: { rssMb: number };
+  /** The state replicas share, when the config names a Redis (absent for a single process). */
+  sharedState?: SharedStateStatus;
+}
+
+/** A replica's link to the Redis it shares tokens, attempts and reloads through. */
+export interface SharedStateStatus {
+  store: 'redis';
+  /**
+   * `connected`; `connecting` (not reached yet); `unreachable` (calls are served with the state
+   * last loaded, changes are refused until it is back).
+   */
+  redis: 'connected' | 'connecting' | 'unreachable';
+  /** Since when Redis is in that state. */
+  since: string;
+  /** When this replica last loaded the shared tokens; absent until it first has. */
+  syncedAt?: string;
+  /** This replica's id in the replicas' messages. */
+  replica: string;
 }
 
 export interface RegistryEndpoint extends EndpointInfo {

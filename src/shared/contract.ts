@@ -14,8 +14,12 @@ export const ADMIN_TOKEN_INVALID = 'Invalid admin token or insufficient permissi
  */
 export const RESERVED_MODULE_NAMES: readonly string[] = ['api', 'panel', 'healthz', 'readyz'];
 
-/** `GET /readyz`'s answer (`GET /healthz` answers `{"status":"ok"}` while the process runs). */
-export type Readiness = { status: 'ready' } | { status: 'not ready'; reasons: string[] };
+/**
+ * `GET /readyz`'s answer (`GET /healthz` answers `{"status":"ok"}` while the process runs). A
+ * ready replica may still warn of something that does not stop it serving (Redis unreachable).
+ */
+export type Readiness =
+  { status: 'ready'; warnings?: string[] } | { status: 'not ready'; reasons: string[]; warnings?: string[] };
 
 /**
  * The one catalogue of the errors the runtime answers with: each code's status and the message
@@ -65,6 +69,11 @@ export const ERRORS = {
   VERSION_NOT_FOUND: { status: 404, message: 'No such version in the history of the file' },
   REQUEST_NOT_FOUND: { status: 404, message: 'No such saved request' },
   REQUEST_NAME_TAKEN: { status: 409, message: 'There is already a saved request with that name' },
+  SHARED_STATE_UNAVAILABLE: {
+    status: 503,
+    message:
+      'Redis, where the replicas share their state, is unreachable: changes are refused until it is back (calls are still served)',
+  },
   REQUESTS_FILE_INVALID: {
     status: 409,
     message: 'The saved requests file cannot be read; fix or remove it (nothing was changed)',

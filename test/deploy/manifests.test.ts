@@ -76,14 +76,42 @@ describe('Dockerfile', async () => {
 describe('deploy/compose.yaml', async () => {
   const compose = parse(await read('deploy/compose.yaml'));
   const service = compose.services['api-deploy'];
+  const { redis, lb } = compose.services;
 
   it('builds the image from the repository, keeps the workspace in a volume, and probes /healthz', () => {
     expect(service.build).toEqual({ context: '..', dockerfile: 'Dockerfile' });
     expect(service.volumes).toEqual(['workspace:/workspace']);
     expect(compose.volumes).toHaveProperty('workspace');
-    expect(service.ports).toEqual(['8000:8000']);
     expect(service.healthcheck.test.join(' ')).toContain('/healthz');
-    expect(Object.keys(service.environment)).toEqual(['API_DEPLOY_ADMIN_TOKEN', 'API_DEPLOY_TOKEN']);
+    expect(Object.keys(service.environment)).toEqual([
+      'API_DEPLOY_ADMIN_TOKEN',
+      'API_DEPLOY_TOKEN',
+      'API_DEPLOY_REDIS_URL',
+    ]);
+  });
+
+  it('runs three replicas sharing Redis, behind a load balancer that alone publishes port 8000', () => {
+    expect(service.deploy.replicas).toBe(3);
+    expect(service.ports).toBeUndefined();
+    expect(service.expose).toEqual(['8000']);
+    // the replicas make one workspace together: they must be given its tokens, not each make some
+    expect(service.environment.API_DEPLOY_ADMIN_TOKEN).toMatch(/^\$\{API_DEPLOY_ADMIN_TOKEN:\?/);
+    expect(service.environment.API_DEPLOY_TOKEN).toMatch(/^\$\{API_DEPLOY_TOKEN:\?/);
+    expect(service.environment.API_DEPLOY_REDIS_URL).toBe('redis://redis:6379');
+    expect(service.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
+    expect(redis.image).toMatch(/^redis:7/);
+    expect(redis.command).toContain('--appendonly');
+    expect(redis.volumes).toEqual(['redis:/data']);
+    expect(redis.healthcheck.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(compose.volumes).toHaveProperty('redis');
+    expect(lb.ports).toEqual(['8000:8000']);
+    const nginx: string = compose.configs[lb.configs[0].source].content;
+    expect(nginx).toMatch(/server api-deploy:8000 resolve;/);
+    expect(nginx).toMatch(/listen 8000;/);
+    // nginx drops an idle connection before a replica does (keepAliveTimeoutMs, 5 s by default)
+    expect(Number(/keepalive_timeout (\d+)s;/.exec(nginx)?.[1])).toBeLessThan(5);
+    // Compose would read a bare $name in the file as one of its variables
+    expect(nginx).not.toMatch(/\$[a-z]/);
   });
 });
 

@@ -31,8 +31,9 @@ const HANDWRITTEN = {
   host: '127.0.0.1',
 };
 
+// Tokens are managed by /api/tokens; `redis` is read once at start and its URL may hold a password.
 const EDITABLE_KEYS = Object.keys(configSchema.shape).filter(
-  (key) => !['$schema', 'validTokens', 'adminTokens'].includes(key),
+  (key) => !['$schema', 'validTokens', 'adminTokens', 'redis'].includes(key),
 );
 
 describe('settings API: GET and PUT /api/config', () => {

@@ -191,4 +191,29 @@ describe('the overview', () => {
     const notice = await screen.findByRole('status');
     expect(notice.textContent).toBe('Config reloaded; nothing changed');
   });
+
+  it('says when this replica has lost the Redis it shares state through, and nothing of it for a single process', async () => {
+    test.api.ok('GET', '/api/status', status());
+    const alone = renderView(test, <OverviewView />);
+    expect((await screen.findByRole('region', { name: 'Server' })).textContent).not.toContain('Shared state');
+    alone.unmount();
+    test.api.ok(
+      'GET',
+      '/api/status',
+      status({
+        sharedState: {
+          store: 'redis',
+          redis: 'unreachable',
+          since: '2025-01-01T10:00:00.000Z',
+          syncedAt: '2025-01-01T09:59:00.000Z',
+          replica: 'a1',
+        },
+      }),
+    );
+    renderView(test, <OverviewView />);
+    const server = await screen.findByRole('region', { name: 'Server' });
+    await waitFor(() => expect(server.textContent).toContain('Shared state'));
+    expect(server.textContent).toContain('Redis unreachable');
+    expect(server.textContent).toContain('changes are refused');
+  });
 });

@@ -1,8 +1,14 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+  type RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { HttpError } from '../core/errors.js';
 
 const WINDOW_SECONDS = 60;
-/** How many failing keys are kept before the ones past their window are swept. */
+/** How many locked keys are kept before the ones past their lock are swept. */
 const PRUNE_AT = 1000;
 
 /**
@@ -23,19 +29,33 @@ export function keyOf(address: string): string {
     .join(':')}::/64`;
 }
 
+/** Replicas count failed attempts together: in Redis, each lock announced to the others. */
+export interface SharedAttempts {
+  client: Redis;
+  /** Prefix of the limiter's keys in Redis. */
+  keyPrefix: string;
+  /** Tells the other replicas that `key` is locked out for `ms` more milliseconds. */
+  announce(key: string, ms: number): void;
+}
+
 /**
- * Failed token attempts per client address (rate-limiter-flexible, in memory). Once an address
+ * Failed token attempts per client address (rate-limiter-flexible: in memory, or in Redis when
+ * replicas share one, with memory as its insurance while Redis is unreachable). Once an address
  * has failed `limit` times in a minute, it is locked out until the minute is over: see
- * `authenticate` for who still gets in. Addresses that never failed skip the limiter entirely,
- * so the check costs nothing on the hot path.
+ * `authenticate` for who still gets in. The limiter is asked only when an attempt fails; which
+ * addresses are locked is held here (and announced to the other replicas), so checking a request
+ * is one look-up in memory, whoever sends it.
  */
 export class FailedAttempts {
-  private limiter: RateLimiterMemory;
-  /** Keys that failed, with when their window ends: the ones worth asking the limiter about. */
-  private readonly failing = new Map<string, number>();
+  private limiter: RateLimiterAbstract;
+  /** Keys locked out, with when their lock ends. */
+  private readonly locked = new Map<string, number>();
   private nextSweep = 0;
 
-  constructor(private limit: number) {
+  constructor(
+    private limit: number,
+    private readonly shared?: SharedAttempts,
+  ) {
     this.limiter = this.create(limit);
   }
 
@@ -43,40 +63,64 @@ export class FailedAttempts {
     if (limit === this.limit) return;
     this.limit = limit;
     this.limiter = this.create(limit);
-    this.failing.clear();
+    this.locked.clear();
   }
 
   /** The 429 TOO_MANY_ATTEMPTS an address over its limit gets; undefined for others. */
-  async lockout(client: string | undefined): Promise<HttpError | undefined> {
-    // Nobody failed (the usual case): no key to work out.
-    if (!client || this.failing.size === 0) return undefined;
+  lockout(client: string | undefined): HttpError | undefined {
+    // Nobody is locked out (the usual case): no key to work out.
+    if (!client || this.locked.size === 0) return undefined;
     const key = keyOf(client);
-    if (!this.failing.has(key)) return undefined;
-    const state = await this.limiter.get(key);
-    if (!state) {
-      this.failing.delete(key);
-      return undefined;
-    }
-    return state.consumedPoints >= this.limit ? tooMany(state.msBeforeNext) : undefined;
+    const until = this.locked.get(key);
+    if (until === undefined) return undefined;
+    const left = until - Date.now();
+    if (left > 0) return tooMany(left);
+    this.locked.delete(key);
+    return undefined;
   }
 
-  /** Counts a failed attempt. */
+  /**
+   * Counts a failed attempt; the one that reaches the limit locks the address out, here and (by
+   * an announcement sent before this resolves, so before the client has its answer) on the
+   * other replicas.
+   */
   async fail(client: string | undefined): Promise<void> {
     if (!client) return;
     const key = keyOf(client);
-    const now = Date.now();
-    // Keys of addresses that stopped failing are dropped once their window is over, so many
-    // addresses failing once each cannot grow this without bound.
-    if (this.failing.size >= PRUNE_AT && now >= this.nextSweep) {
-      this.nextSweep = now + 1000; // at most a sweep a second, however fast the failures come
-      for (const [failed, until] of this.failing) if (until <= now) this.failing.delete(failed);
+    let counted: RateLimiterRes;
+    try {
+      counted = await this.limiter.penalty(key, 1);
+    } catch {
+      return; // neither Redis nor its insurance counted it: the wrong token is answered all the same
     }
-    this.failing.set(key, now + WINDOW_SECONDS * 1000);
-    await this.limiter.penalty(key, 1);
+    if (counted.consumedPoints < this.limit) return;
+    this.lock(key, counted.msBeforeNext);
+    this.shared?.announce(key, counted.msBeforeNext);
   }
 
-  private create(limit: number): RateLimiterMemory {
-    return new RateLimiterMemory({ points: limit, duration: WINDOW_SECONDS });
+  /** Locks `key` out for `ms` (an announcement of another replica, or a count here). */
+  lock(key: string, ms: number): void {
+    const now = Date.now();
+    // Locks past their end are dropped, so many addresses locked once each cannot grow this
+    // without bound.
+    if (this.locked.size >= PRUNE_AT && now >= this.nextSweep) {
+      this.nextSweep = now + 1000; // at most a sweep a second, however fast the locks come
+      for (const [key, until] of this.locked) if (until <= now) this.locked.delete(key);
+    }
+    this.locked.set(key, now + ms);
+  }
+
+  private create(limit: number): RateLimiterAbstract {
+    const options = { points: limit, duration: WINDOW_SECONDS };
+    if (!this.shared) return new RateLimiterMemory(options);
+    return new RateLimiterRedis({
+      ...options,
+      storeClient: this.shared.client,
+      keyPrefix: this.shared.keyPrefix,
+      // While Redis is unreachable each replica counts on its own, at once rather than waiting.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
   }
 }
 

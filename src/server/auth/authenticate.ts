@@ -42,6 +42,7 @@ export function requireAdmin(tokens: TokenStore, token: unknown): TokenIdentity 
  * token beyond guessing (isUnguessable: every token this program makes) is still let in, since
  * the lock protects nothing there. So an attacker sharing an address with the admin (a NAT, a
  * proxy, this machine) cannot lock the admin out, unless the admin's token is a guessable one.
+ * A wrong token (INVALID_TOKEN, INVALID_ADMIN_TOKEN) counts as a failed attempt.
  */
 export async function authenticate(
   attempts: FailedAttempts,
@@ -50,10 +51,21 @@ export async function authenticate(
   presented: unknown,
   need: 'business' | 'admin',
 ): Promise<TokenIdentity> {
-  const lockout = await attempts.lockout(client);
+  const lockout = attempts.lockout(client);
   if (lockout) {
     const identity = typeof presented === 'string' ? tokens.identify(presented) : undefined;
     if (!identity?.unguessable) throw lockout;
   }
-  return need === 'admin' ? requireAdmin(tokens, presented) : requireToken(tokens, presented);
+  try {
+    return need === 'admin' ? requireAdmin(tokens, presented) : requireToken(tokens, presented);
+  } catch (error) {
+    // A wrong token is counted before it is answered: with replicas, the count (and a lock it
+    // leads to) is in Redis before the guesser can try another replica.
+    if (
+      error instanceof HttpError &&
+      (error.code === 'INVALID_TOKEN' || error.code === 'INVALID_ADMIN_TOKEN')
+    )
+      await attempts.fail(client);
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { TokenInfo, TokenRole } from '../../shared/admin-api.js';
 import type { Config, TokenEntry } from '../config/schema.js';
 import { isUnguessable } from './strength.js';
@@ -24,6 +25,20 @@ export interface SessionToken {
   label: string;
 }
 
+/**
+ * What is known of a token without its value: its SHA-256 digest, and what the admin API shows.
+ * Replicas share tokens as these (through Redis), so no value leaves the process that made it.
+ */
+export const tokenRecordSchema = z.strictObject({
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  role: z.enum(['business', 'admin']),
+  label: z.string().min(1),
+  masked: z.string(),
+  created: z.string().optional(),
+  unguessable: z.boolean(),
+});
+export type TokenRecord = z.infer<typeof tokenRecordSchema>;
+
 interface StoredToken extends TokenIdentity {
   digest: Buffer;
   masked: string;
@@ -37,6 +52,9 @@ const digestOf = (value: string) => hash('sha256', value, 'buffer');
 /** The id of a token value, as the admin API names it. */
 export const tokenId = (value: string) => digestOf(value).toString('hex').slice(0, 12);
 
+/** The id of a token record (the same as its value's). */
+export const recordId = (record: TokenRecord) => record.digest.slice(0, 12);
+
 /** A new token: 32 random bytes, URL-safe. */
 export const newTokenValue = () => `adt_${randomBytes(32).toString('base64url')}`;
 
@@ -47,45 +65,62 @@ export function maskToken(value: string): string {
   return value.length <= 8 ? '*'.repeat(value.length) : `${value.slice(0, 4)}…(${value.length})`;
 }
 
+/** The record of a config entry or a session token. */
+export function recordOf(entry: TokenEntry, role: Role): TokenRecord {
+  const value = entryValue(entry);
+  const masked = maskToken(value);
+  const details: { label?: string; created?: string } = typeof entry === 'string' ? {} : entry;
+  return {
+    digest: digestOf(value).toString('hex'),
+    role,
+    label: details.label ?? masked,
+    masked,
+    ...(details.created !== undefined && { created: details.created }),
+    unguessable: isUnguessable(value),
+  };
+}
+
+/** The records of a config's token lists, admin entries first (see TokenStore). */
+export const recordsOfConfig = (config: Pick<Config, 'validTokens' | 'adminTokens'>): TokenRecord[] => [
+  ...config.adminTokens.map((entry) => recordOf(entry, 'admin')),
+  ...config.validTokens.map((entry) => recordOf(entry, 'business')),
+];
+
 /**
  * The tokens in force. Lookups compare SHA-256 digests with `timingSafeEqual` against every
  * known token, without an early exit, so the answer's timing does not reveal how much of a
  * guess was right, nor which list it matched. When a token was last used is kept in `usage`,
- * which outlives a store rebuilt from a reloaded config.
+ * which outlives a store rebuilt from a reloaded config (or from the replicas' shared records).
  */
 export class TokenStore {
   private readonly tokens: StoredToken[];
-  /** The token values, for the log sink to scrub from lines; never logged or sent. */
+  /** The token values this store knows, for the log sink to scrub from lines; never logged or sent. */
   readonly secrets: string[];
 
+  /**
+   * `records` are the tokens in force (admin ones first: a value listed in both lists acts as
+   * admin), `known` the values among them this process has (the config's, a session's).
+   */
   constructor(
-    business: readonly TokenEntry[],
-    admin: readonly TokenEntry[],
+    records: readonly TokenRecord[],
     private readonly usage = new Map<string, number>(),
     session: readonly SessionToken[] = [],
+    known: readonly string[] = [],
   ) {
-    const toStored = (entry: TokenEntry, role: Role, inSession = false): StoredToken => {
-      const value = entryValue(entry);
-      const digest = digestOf(value);
-      const masked = maskToken(value);
-      const details: { label?: string; created?: string } = typeof entry === 'string' ? {} : entry;
-      return {
-        id: digest.toString('hex').slice(0, 12),
-        role,
-        label: details.label ?? masked,
-        unguessable: isUnguessable(value),
-        masked,
-        created: details.created,
-        digest,
-        ...(inSession && { session: true }),
-      };
-    };
-    this.secrets = [...session, ...admin, ...business].map(entryValue);
-    // Admin entries first: a value listed in both lists acts as admin.
+    const toStored = (record: TokenRecord, inSession = false): StoredToken => ({
+      id: recordId(record),
+      role: record.role,
+      label: record.label,
+      unguessable: record.unguessable,
+      masked: record.masked,
+      created: record.created,
+      digest: Buffer.from(record.digest, 'hex'),
+      ...(inSession && { session: true }),
+    });
+    this.secrets = [...session.map(entryValue), ...known];
     this.tokens = [
-      ...session.map((entry) => toStored(entry, 'admin', true)),
-      ...admin.map((entry) => toStored(entry, 'admin')),
-      ...business.map((entry) => toStored(entry, 'business')),
+      ...session.map((entry) => toStored(recordOf(entry, 'admin'), true)),
+      ...records.map((record) => toStored(record)),
     ];
   }
 
@@ -94,7 +129,8 @@ export class TokenStore {
     usage?: Map<string, number>,
     session?: readonly SessionToken[],
   ): TokenStore {
-    return new TokenStore(config.validTokens, config.adminTokens, usage, session);
+    const known = [...config.adminTokens, ...config.validTokens].map(entryValue);
+    return new TokenStore(recordsOfConfig(config), usage, session, known);
   }
 
   /** The identity a presented token stands for, or undefined when it is not known. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { configSchema, loggingSchema, type Config } from './schema.js';
+import { configSchema, loggingSchema, redisSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'api-deploy.config.json';
 
@@ -23,6 +23,8 @@ export interface ConfigOverrides {
   port?: string | number;
   /** A path relative to the current directory, not to the config file. */
   apisDir?: string;
+  /** `redis.url`, from `API_DEPLOY_REDIS_URL` (a URL with a password is kept out of `ps`). */
+  redisUrl?: string;
 }
 
 export interface ConfigSource {
@@ -50,6 +52,7 @@ export function resolveConfigSource(
       host: pick(flags.host, env.API_DEPLOY_HOST),
       port: pick(flags.port?.toString(), env.API_DEPLOY_PORT),
       apisDir: apisDir === undefined ? undefined : path.resolve(cwd, apisDir),
+      redisUrl: pick(undefined, env.API_DEPLOY_REDIS_URL),
     },
   };
 }
@@ -113,6 +116,10 @@ function applyOverrides(raw: Record<string, unknown>, overrides: ConfigOverrides
   const merged = { ...raw };
   if (overrides.host !== undefined) merged.host = overrides.host;
   if (overrides.apisDir !== undefined) merged.apisDir = overrides.apisDir;
+  if (overrides.redisUrl !== undefined) {
+    const redis = merged.redis;
+    merged.redis = { ...(typeof redis === 'object' && redis !== null ? redis : {}), url: overrides.redisUrl };
+  }
   if (overrides.port !== undefined) {
     const port = Number(overrides.port);
     if (!/^\d+$/.test(String(overrides.port).trim()) || port > 65535) {
@@ -145,6 +152,7 @@ function parseJson(text: string, file: string): unknown {
 const KNOWN_KEYS: Record<string, string[]> = {
   '': Object.keys(configSchema.shape),
   logging: Object.keys(loggingSchema.shape),
+  redis: Object.keys(redisSchema.shape),
 };
 
 function describeIssue(issue: z.core.$ZodIssue): { key: string; message: string } {

@@ -43,6 +43,18 @@ export const loggingSchema = z.strictObject({
   bufferSize: z.number().int().min(100).max(1_000_000).default(5000),
 });
 
+/**
+ * Redis, where replicas share their state (tokens, failed attempts, reload announcements). Read
+ * once at start. The URL may hold a password: the settings API never shows or sets it.
+ */
+export const redisSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'expected a redis:// or rediss:// URL, such as "redis://redis:6379"'),
+  /** Prefix of every key and channel, so deployments can share one Redis. */
+  prefix: z.string().min(1).max(100).default('api-deploy:'),
+});
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -100,6 +112,8 @@ export const configSchema = z
     /** Origins allowed to call the server from a browser (CORS); none by default. */
     corsOrigins: z.array(z.string().min(1)).default([]),
     logging: loggingSchema.prefault({}),
+    /** Shared state of replicas behind one load balancer; without it, this process is alone. */
+    redis: redisSchema.optional(),
   })
   .refine((config) => config.headersTimeoutMs <= config.requestTimeoutMs, {
     path: ['headersTimeoutMs'],

@@ -13,7 +13,10 @@ function adminToken(req: Request): unknown {
 }
 
 export interface AdminActionOptions {
-  /** Logged as an admin action; by default anything but GET. */
+  /**
+   * A change: logged as an admin action, and refused while the replicas' Redis is unreachable.
+   * By default anything but GET.
+   */
   audit?: boolean;
   /**
    * The answer is the user's own text (a file of the APIs folder, shown to be edited): it goes
@@ -37,8 +40,11 @@ export function adminAction(
     const { tokens } = runtime.state();
     const identity = await authenticate(runtime.attempts, tokens, clientOf(req), adminToken(req), 'admin');
     setTokenLabel(res, identity.label);
+    const changes = audit ?? req.method !== 'GET';
+    // A change that could not reach the other replicas is not made on this one either.
+    if (changes) runtime.sharedState?.refuseChangesWhileDown();
     const data = await action(req, res);
-    if (audit ?? req.method !== 'GET') {
+    if (changes) {
       const done = `${req.method} ${endpointOf(req)}`;
       runtime.logger.info(
         { kind: 'auth', event: 'admin-action', action: done, tokenLabel: identity.label },

@@ -4,7 +4,8 @@ import type { LoadError, ReloadResult } from '../../shared/contract.js';
 import type { FailedAttempts } from '../auth/attempts.js';
 import type { Metrics } from './metrics.js';
 import type { PrometheusMetrics } from './prometheus.js';
-import type { TokenStore } from '../auth/tokens.js';
+import type { Role, TokenStore } from '../auth/tokens.js';
+import type { SharedStateStatus } from '../../shared/admin-api.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logs/logger.js';
 import type { LogSink } from '../logs/sink.js';
@@ -33,6 +34,25 @@ export interface RuntimeEvents {
   tokensChanged: [{ created?: string; revoked?: string }];
 }
 
+/** Where the admin API's token changes are made: the config file, or the replicas' Redis. */
+export interface TokenWriter {
+  add(entry: { token: string; label: string; created: string }, role: Role): Promise<void>;
+  /** Revokes a token: 404 TOKEN_NOT_FOUND, or 409 LAST_ADMIN_TOKEN for the last admin token. */
+  remove(id: string): Promise<void>;
+}
+
+/** The state replicas share through Redis, as the HTTP layer sees it. */
+export interface SharedState {
+  status(): SharedStateStatus;
+  /** Why this replica is not ready to serve (it never loaded the shared tokens), if it is not. */
+  notReadyReason(): string | undefined;
+  /** What a replica serving anyway warns of (Redis unreachable), if anything. */
+  warning(): string | undefined;
+  /** 503 SHARED_STATE_UNAVAILABLE while a change could not reach the other replicas. */
+  refuseChangesWhileDown(): void;
+  readonly tokens: TokenWriter;
+}
+
 /** Where the runtime is in its life: loading its modules first, serving, or stopping. */
 export type Lifecycle = 'starting' | 'serving' | 'stopping';
 
@@ -48,6 +68,8 @@ export interface RuntimeContext {
   readonly attempts: FailedAttempts;
   /** Traces of business requests, when an OTLP endpoint is configured (else undefined). */
   tracer(): Tracer | undefined;
+  /** The state shared with other replicas, when the config names a Redis. */
+  readonly sharedState?: SharedState;
   /** The URL the server answers on, once listening. */
   url(): string | undefined;
   state(): RuntimeState;

@@ -35,6 +35,7 @@ export function controlRouter(runtime: RuntimeContext): Router {
         failedModules: [...generation.failures.values()],
         workers: { min: config.workers, max: config.maxWorkers, memoryMb: config.workerMemoryMb },
         memory: { rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) },
+        ...(runtime.sharedState && { sharedState: runtime.sharedState.status() }),
       };
     }),
   );

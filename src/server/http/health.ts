@@ -10,8 +10,10 @@ import { requestIdOf } from './request-log.js';
  * The probes of an orchestrator (Kubernetes, Docker's HEALTHCHECK, a load balancer):
  *
  * - `GET /healthz`: 200 `{"status":"ok"}` while the process answers at all (liveness).
- * - `GET /readyz`: 200 `{"status":"ready"}` once the modules are loaded, a worker runs them and
- *   the log file can be written; else 503 `{"status":"not ready","reasons":[...]}` (readiness).
+ * - `GET /readyz`: 200 `{"status":"ready"}` once the modules are loaded, a worker runs them,
+ *   the log file can be written and (with replicas) the shared tokens were loaded from Redis; else
+ *   503 `{"status":"not ready","reasons":[...]}` (readiness). Either may carry `warnings`: Redis
+ *   unreachable after loading does not stop a replica serving.
  *
  * No token: they say nothing but that, in fixed words (no path, no module name, no count). They
  * are answered before the request handler, so they are not request-logged (a probe every few
@@ -51,7 +53,16 @@ export async function readiness(runtime: RuntimeContext): Promise<Readiness> {
   if (config.logging.logToFile && !(await writable(runtime.logs.currentFile, config.logging.logFilePath))) {
     reasons.push('the log file is not writable');
   }
-  return reasons.length === 0 ? { status: 'ready' } : { status: 'not ready', reasons };
+  const shared = runtime.sharedState;
+  const notLoaded = shared?.notReadyReason();
+  if (notLoaded) reasons.push(notLoaded);
+  // Redis lost after loading is a warning, not a reason: every replica loses it at once, and
+  // each can still serve what it loaded; a probe failing on all would take the service down.
+  const warning = shared?.warning();
+  const warnings = warning ? { warnings: [warning] } : {};
+  return reasons.length === 0
+    ? { status: 'ready', ...warnings }
+    : { status: 'not ready', reasons, ...warnings };
 }
 
 /**

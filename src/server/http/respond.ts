@@ -53,8 +53,6 @@ export function respondError(
       { kind: 'auth', event: 'auth-failure', code: error.code, endpoint, client, requestId },
       error.message,
     );
-    if (error.code === 'INVALID_TOKEN' || error.code === 'INVALID_ADMIN_TOKEN')
-      void runtime.attempts.fail(client);
   } else if (error instanceof CallError && !error.failure.expose) {
     runtime.logger.error({ kind: 'error', requestId, endpoint, stack: error.failure.stack }, error.message);
   } else if (!(error instanceof HttpError)) {

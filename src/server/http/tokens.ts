@@ -5,7 +5,7 @@ import { ConfigError } from '../config/load.js';
 import type { TokenEntry } from '../config/schema.js';
 import { updateConfigFile } from '../config/store.js';
 import { adminAction } from './admin.js';
-import type { RuntimeContext } from './context.js';
+import type { RuntimeContext, TokenWriter } from './context.js';
 import { HttpError, noConfigFile } from '../core/errors.js';
 
 const createSchema = z.strictObject({
@@ -22,7 +22,8 @@ const LIST_KEY: Record<Role, 'validTokens' | 'adminTokens'> = {
 /**
  * `GET /api/tokens` (never values), `POST /api/tokens {label, role}` (a strong random token,
  * its value answered once), `DELETE /api/tokens/{id}`. Changes are written to the config file
- * atomically, keeping its other content, and apply at once. A session token (the desktop app's,
+ * atomically, keeping its other content, and apply at once; with replicas, to Redis, and apply
+ * on every replica (runtime/replicas.ts). A session token (the desktop app's,
  * held in memory only) is listed with `session: true` and cannot be revoked: 409 SESSION_TOKEN.
  */
 export function tokensRouter(runtime: RuntimeContext): Router {
@@ -47,7 +48,7 @@ export function tokensRouter(runtime: RuntimeContext): Router {
       const { label, role } = parsed.data;
       const value = newTokenValue();
       const created = new Date().toISOString();
-      await changeTokens(runtime, (lists) => lists[LIST_KEY[role]].push({ token: value, label, created }));
+      await tokenWriter(runtime).add({ token: value, label, created }, role);
       const id = tokenId(value);
       runtime.events.emit('tokensChanged', { created: id });
       return { id, label, role, created, token: value };
@@ -69,17 +70,7 @@ export function tokensRouter(runtime: RuntimeContext): Router {
           `${known.label} is this session's own admin token: it is not in the config file and ends when the app quits`,
         );
       }
-      await changeTokens(runtime, (lists) => {
-        for (const key of ['validTokens', 'adminTokens'] as const) {
-          lists[key] = lists[key].filter((entry) => tokenId(entryValue(entry)) !== id);
-        }
-        if (lists.adminTokens.length === 0) {
-          throw new HttpError(
-            'LAST_ADMIN_TOKEN',
-            'This is the last admin token; create another before revoking it',
-          );
-        }
-      });
+      await tokenWriter(runtime).remove(id);
       runtime.events.emit('tokensChanged', { revoked: id });
       return { revoked: id };
     }),
@@ -89,6 +80,22 @@ export function tokensRouter(runtime: RuntimeContext): Router {
 }
 
 type TokenLists = Record<'validTokens' | 'adminTokens', TokenEntry[]>;
+
+/** Where token changes go: the replicas' Redis when there is one, else the config file. */
+const tokenWriter = (runtime: RuntimeContext): TokenWriter =>
+  runtime.sharedState?.tokens ?? configFileTokens(runtime);
+
+/** Token changes written to the config file's lists. */
+const configFileTokens = (runtime: RuntimeContext): TokenWriter => ({
+  add: (entry, role) => changeTokens(runtime, (lists) => lists[LIST_KEY[role]].push(entry)),
+  remove: (id) =>
+    changeTokens(runtime, (lists) => {
+      for (const key of ['validTokens', 'adminTokens'] as const) {
+        lists[key] = lists[key].filter((entry) => tokenId(entryValue(entry)) !== id);
+      }
+      if (lists.adminTokens.length === 0) throw new HttpError('LAST_ADMIN_TOKEN');
+    }),
+});
 
 /** Edits the token lists in the config file, then applies the file at once. */
 async function changeTokens(runtime: RuntimeContext, edit: (lists: TokenLists) => void): Promise<void> {

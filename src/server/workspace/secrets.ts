@@ -49,6 +49,9 @@ interface Secret {
 }
 type Secrets = Record<string, Secret>;
 
+/** How the secrets changed: written by this process, or read again from the file. */
+export type SecretsChange = 'written' | 'reread';
+
 /**
  * The workspace's secrets: a JSON file beside the config (mode 0600, written atomically), never
  * inside the APIs folder or the config file, so neither the editor, the files API nor the
@@ -63,7 +66,7 @@ type Secrets = Record<string, Secret>;
  * way. A sealed file cannot be read without the cipher: open says so and leaves it as it is.
  */
 export class SecretStore {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(how: SecretsChange) => void>();
   /** One change at a time: two overlapping read-edit-write cycles would lose one. */
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -132,8 +135,26 @@ export class SecretStore {
     });
   }
 
-  /** Called after every change (the workers and the redaction take the new values). */
-  onChange(listener: () => void): () => void {
+  /**
+   * Reads the file again (another replica changed it, on a workspace they share); the listeners
+   * hear of it when a value changed. A file that cannot be read now is kept as it was.
+   */
+  reread(): Promise<void> {
+    const next = this.writing.then(async () => {
+      const stored = await unseal(this.file, await readSecretsFile(this.file), this.cipher);
+      if (JSON.stringify(stored) === JSON.stringify(this.stored)) return;
+      this.stored = stored;
+      for (const listener of this.listeners) listener('reread');
+    });
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Called after every change (the workers and the redaction take the new values): `written`
+   * here, or `reread` from the file another replica wrote.
+   */
+  onChange(listener: (how: SecretsChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -154,7 +175,7 @@ export class SecretStore {
       const text = JSON.stringify(await this.fileOf(secrets), null, 2);
       await writeFileAtomic(this.file, `${text}\n`, { mode: 0o600 });
       this.stored = secrets;
-      for (const listener of this.listeners) listener();
+      for (const listener of this.listeners) listener('written');
     });
     this.writing = next.catch(() => undefined);
     return next;

@@ -1,7 +1,7 @@
 import { FolderOpen, RefreshCw, Settings2 } from 'lucide-react';
-import type { ReloadConfigResult, ReloadResult } from '../../../shared/admin-api.js';
+import type { ReloadConfigResult, ReloadResult, SharedStateStatus } from '../../../shared/admin-api.js';
 import { useReload, useReloadConfig, useStatus } from '../api/hooks.js';
-import { ErrorNotice, formatDuration, Loading } from '../components/feedback.js';
+import { ErrorNotice, formatDuration, formatTime, Loading } from '../components/feedback.js';
 import { LoadErrorItem } from '../components/load-error.js';
 
 /** The server at a glance, and the two reload buttons of the seed's admin API. */
@@ -63,6 +63,7 @@ export function OverviewView() {
                 <code>{data.logFile}</code>
               </div>
             )}
+            {data.sharedState && <SharedStateRow shared={data.sharedState} />}
           </section>
 
           <section className="grid" aria-label="Figures">
@@ -93,6 +94,28 @@ export function OverviewView() {
           )}
         </>
       )}
+    </div>
+  );
+}
+
+const REDIS_STATES: Record<SharedStateStatus['redis'], { dot: string; text: string }> = {
+  connected: { dot: 'good', text: 'Redis connected' },
+  connecting: { dot: 'wait', text: 'Connecting to Redis' },
+  unreachable: {
+    dot: 'bad',
+    text: 'Redis unreachable: calls are served with the tokens last loaded; changes are refused',
+  },
+};
+
+/** This replica's link to the Redis the replicas share their state through. */
+function SharedStateRow({ shared }: { shared: SharedStateStatus }) {
+  const { dot, text } = REDIS_STATES[shared.redis];
+  return (
+    <div className="row">
+      <span className="label">Shared state</span>
+      <span className={`dot ${dot}`} aria-hidden />
+      <span className={shared.redis === 'unreachable' ? 'error-text' : undefined}>{text}</span>
+      <span className="muted">since {formatTime(shared.since)}</span>
     </div>
   );
 }
