@@ -16,11 +16,11 @@ describe('the settings form fields', () => {
     expect(new Set(fieldKeys).size).toBe(fieldKeys.length);
   });
 
-  it('mark host and port as needing a restart', () => {
+  it('mark host, port and metricsPort as needing a restart (each is listened on once, at start)', () => {
     const restart = SETTING_GROUPS.flatMap((group) => group.fields)
       .filter((field) => field.restart)
       .map((field) => field.key);
-    expect(restart.sort()).toEqual(['host', 'port']);
+    expect(restart.sort()).toEqual(['host', 'metricsPort', 'port']);
   });
 });
 
