@@ -9,10 +9,10 @@ export const ADMIN_TOKEN_REQUIRED = 'Admin token is required for this operation'
 export const ADMIN_TOKEN_INVALID = 'Invalid admin token or insufficient permissions';
 
 /**
- * First path segments the runtime keeps for its own routes (the admin API, the panel, the
- * health probes): no module or folder of modules may take one of these names.
+ * First path segments the runtime keeps for its own routes (the admin API, the panel, the API
+ * reference, the health probes): no module or folder of modules may take one of these names.
  */
-export const RESERVED_MODULE_NAMES: readonly string[] = ['api', 'panel', 'healthz', 'readyz'];
+export const RESERVED_MODULE_NAMES: readonly string[] = ['api', 'panel', 'docs', 'healthz', 'readyz'];
 
 /**
  * `GET /readyz`'s answer (`GET /healthz` answers `{"status":"ok"}` while the process runs). A
