@@ -58,7 +58,10 @@ function fakeServer(history: LogEntry[]) {
     }
     if (url.pathname === '/api/logs') {
       const type = url.searchParams.get('type');
-      const entries = history.filter((entry) => !type || entry.kind === type);
+      const hidePanel = url.searchParams.get('panel') === 'hide';
+      const entries = history.filter(
+        (entry) => (!type || entry.kind === type) && !(hidePanel && entry.source === 'panel'),
+      );
       return Response.json({ success: true, data: { entries }, endpoint: '/api/logs' });
     }
     if (url.pathname === '/api/endpoints') {
@@ -211,9 +214,50 @@ describe('Logs view', () => {
     await waitFor(() => expect(server.latest().url.searchParams.get('status')).toBe('5xx'));
 
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
-    await waitFor(() => expect([...server.latest().url.searchParams.keys()]).toEqual([]));
+    await waitFor(() => expect([...server.latest().url.searchParams.keys()]).toEqual(['panel']));
     expect((screen.getByLabelText('Search') as HTMLInputElement).value).toBe('');
     await waitFor(() => expect(dataRows()).toHaveLength(2));
+  });
+
+  it("hides the panel's own requests unless asked to show them", async () => {
+    const polled = request(3, {
+      method: 'GET',
+      endpoint: '/api/status',
+      source: 'panel',
+      msg: 'GET /api/status 200',
+    });
+    const user = renderView([request(1), polled]);
+    await waitFor(() => expect(dataRows()).toHaveLength(1));
+    expect(rowTexts()[0]).toContain('POST /shop/price');
+    await waitFor(() => expect(server.streams).toHaveLength(1));
+    expect(server.latest().url.searchParams.get('panel')).toBe('hide');
+    expect(server.logQueries().at(-1)!.searchParams.get('panel')).toBe('hide');
+
+    const toggle = screen.getByRole('checkbox', { name: "Show the panel's own requests" });
+    expect((toggle as HTMLInputElement).checked).toBe(false);
+    await user.click(toggle);
+    await waitFor(() => expect(server.latest().url.searchParams.has('panel')).toBe(false));
+    expect(server.logQueries().at(-1)!.searchParams.has('panel')).toBe(false);
+    await waitFor(() => expect(dataRows()).toHaveLength(2));
+    expect(rowWith('/api/status')).toBeTruthy();
+    // Not a filter that "Clear filters" undoes, nor one that says no line matches.
+    expect((screen.getByRole('button', { name: 'Clear filters' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('says in the Message column what went wrong, or what the function logged, not the request again', async () => {
+    renderView([
+      request(1, { status: 422, code: 'VALIDATION_ERROR', error: 'body.quantity: expected a number' }),
+      { seq: 2, time: T0 + 2, level: 30, kind: 'app', requestId: 'req-4', msg: 'price looked up' },
+      { seq: 3, time: T0 + 3, level: 30, kind: 'app', requestId: 'req-4', msg: 'coupon applied' },
+      request(4, { endpoint: '/shop/order' }),
+      request(5, { endpoint: '/shop/quiet' }),
+    ]);
+    await waitFor(() => expect(dataRows()).toHaveLength(5));
+    const message = (row: HTMLElement) => within(row).getAllByRole('gridcell').at(-1)!.textContent;
+    expect(message(rowWith('422'))).toBe('VALIDATION_ERROR: body.quantity: expected a number');
+    expect(message(rowWith('/shop/order'))).toBe('price looked up · coupon applied');
+    expect(message(rowWith('/shop/quiet'))).toBe('');
+    expect(message(dataRows()[1]!)).toBe('price looked up');
   });
 
   it('holds new lines while paused and shows them on resume', async () => {
@@ -242,9 +286,9 @@ describe('Logs view', () => {
 
     // Arrows move the selection; the open drawer follows it.
     await user.keyboard('{ArrowUp}');
-    expect(rowWith('POST /shop/price 200').getAttribute('aria-selected')).toBe('true');
+    expect(dataRows()[0]!.getAttribute('aria-selected')).toBe('true');
     expect(rowWith('Function failed').getAttribute('aria-selected')).toBe('false');
-    expect(grid().getAttribute('aria-activedescendant')).toBe(rowWith('POST /shop/price 200').id);
+    expect(grid().getAttribute('aria-activedescendant')).toBe(dataRows()[0]!.id);
     expect(screen.getByRole('dialog', { name: /Log line #1/ })).toBeTruthy();
 
     await user.keyboard('{Escape}');

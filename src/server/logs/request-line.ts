@@ -18,6 +18,11 @@ export interface RequestRecord {
   body: string | undefined;
   /** The answer's `data` as JSON, when `logResponseData`. */
   response: string | undefined;
+  /** `panel` when the control panel itself made the request (see PANEL_SOURCE). */
+  source?: string;
+  /** An error answer's code and message, as the envelope says them (secrets already redacted). */
+  code?: string;
+  error?: string;
 }
 
 /** Characters a JSON string cannot hold as they are (and lone surrogates, which it escapes). */
@@ -36,6 +41,9 @@ export function requestLine(record: RequestRecord, maxText: number, secrets: rea
   let line = `{"level":30,"time":${record.time},"kind":"request","requestId":${quote(record.requestId)},"method":${quote(record.method)},"endpoint":${quote(record.endpoint)},"status":${record.status},"durationMs":${record.durationMs}`;
   if (record.client !== undefined) line += `,"client":${quote(record.client)}`;
   if (record.tokenLabel !== undefined) line += `,"tokenLabel":${quote(record.tokenLabel)}`;
+  if (record.source !== undefined) line += `,"source":${quote(record.source)}`;
+  if (record.code !== undefined) line += `,"code":${quote(record.code)}`;
+  if (record.error !== undefined) line += `,"error":${JSON.stringify(cut(record.error, maxText))}`;
   if (record.body) line += `,"body":${JSON.stringify(cut(redactBody(record.body, secrets), maxText))}`;
   if (record.response) line += `,"response":${JSON.stringify(cut(record.response, maxText))}`;
   return `${line},"msg":${quote(`${record.method} ${record.endpoint} ${record.status}`)}}\n`;

@@ -8,7 +8,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Diagnostic, FileContent, ReloadResult, SavedFile } from '../../../shared/admin-api.js';
-import { adminRequest, PANEL_SAVE } from '../api/client.js';
+import { adminRequest } from '../api/client.js';
 import { keys, useSession } from '../api/hooks.js';
 import { conflictOf, reconcile, useDiskCheck, type DiskSynced } from './disk-changes.js';
 import { fileUrl, isWritable } from './files.js';
@@ -160,7 +160,6 @@ export function useEditorDocument(path: string | undefined, listed?: string | nu
         const body = force ? { content } : { content, baseVersion: version };
         const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(saving), {
           body,
-          headers: PANEL_SAVE,
         });
         update({ saved: content, version: result.version, disk: undefined });
         invalidate();
@@ -224,7 +223,6 @@ export function useFileActions() {
         // A new file only: never over one that exists (409 FILE_EXISTS, shown by the dialog).
         const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(path), {
           body: { content, baseVersion: null },
-          headers: PANEL_SAVE,
         });
         invalidate();
         return result;
@@ -235,7 +233,6 @@ export function useFileActions() {
       async (from: string, to: string) => {
         const result = await adminRequest<RenamedFile>(session, 'POST', '/api/files/rename', {
           body: { from, to },
-          headers: PANEL_SAVE,
         });
         invalidate();
         return result;

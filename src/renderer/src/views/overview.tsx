@@ -1,12 +1,14 @@
 import { FolderOpen, RefreshCw, Settings2 } from 'lucide-react';
 import type { ReloadConfigResult, ReloadResult } from '../../../shared/admin-api.js';
-import { useReload, useReloadConfig, useStatus } from '../api/hooks.js';
+import { useEffect, useState } from 'react';
+import { STATUS_REFRESH_MS, useReload, useReloadConfig, useStatus } from '../api/hooks.js';
 import { ErrorNotice, formatDuration, Loading } from '../components/feedback.js';
 import { LoadErrorItem } from '../components/load-error.js';
 
 /** The server at a glance, and the two reload buttons of the seed's admin API. */
 export function OverviewView() {
-  const status = useStatus();
+  const status = useStatus({ refreshMs: STATUS_REFRESH_MS });
+  const uptime = useUptime(status.data?.uptime, status.dataUpdatedAt);
   const reload = useReload();
   const reloadConfig = useReloadConfig();
   const data = status.data;
@@ -66,7 +68,7 @@ export function OverviewView() {
           </section>
 
           <section className="grid" aria-label="Figures">
-            <Stat label="Uptime" value={formatDuration(data.uptime)} />
+            <Stat label="Uptime" value={formatDuration(uptime ?? 0)} />
             <Stat label="Hot reload" value={data.hotReload ? 'On' : 'Off'} />
             <Stat label="Modules" value={data.modules} />
             <Stat label="Endpoints" value={data.endpoints} />
@@ -95,6 +97,19 @@ export function OverviewView() {
       )}
     </div>
   );
+}
+
+/**
+ * The uptime the server last answered (`readAt`, this machine's clock), counted on here each
+ * second rather than asked of the server again: its clock may differ from this one.
+ */
+function useUptime(answered: number | undefined, readAt: number): number | undefined {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return answered === undefined ? undefined : answered + Math.max(0, now - readAt) / 1000;
 }
 
 function Stat({ label, value, bad }: { label: string; value: string | number; bad?: boolean }) {

@@ -44,11 +44,30 @@ export function statusClass(status: unknown): string {
   return 'muted';
 }
 
-/** The line's message: pino's `msg`, or an error's message. */
-export function messageOf(entry: LogEntry): string {
+/**
+ * The line's message. A request line's own `msg` repeats its request and status: it says
+ * instead what went wrong (`CODE: message`), else what the function logged during the call
+ * (`functionLog`: its `app` lines' text). Other lines: pino's `msg`, or an error's message.
+ */
+export function messageOf(entry: LogEntry, functionLog?: string): string {
+  if (entry.kind === 'request') {
+    if (typeof entry.code === 'string') return [entry.code, entry.error].filter(Boolean).join(': ');
+    return functionLog ?? '';
+  }
   if (typeof entry.msg === 'string' && entry.msg) return entry.msg;
   const err = entry.err as { message?: unknown } | undefined;
   return typeof err?.message === 'string' ? err.message : '';
+}
+
+/** The text each call's function logged (its `app` lines), by request id, oldest line first. */
+export function functionLogs(entries: Iterable<LogEntry>): Map<string, string> {
+  const logs = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.kind !== 'app' || typeof entry.requestId !== 'string' || !entry.msg) continue;
+    const before = logs.get(entry.requestId);
+    logs.set(entry.requestId, before === undefined ? entry.msg : `${before} · ${entry.msg}`);
+  }
+  return logs;
 }
 
 /** The entries as NDJSON: one JSON object a line. */
