@@ -14,8 +14,16 @@ export function TokensView() {
   const revoke = useRevokeToken();
   const [label, setLabel] = useState('');
   const [role, setRole] = useState<TokenRole>('business');
-  const [created, setCreated] = useState<CreatedToken>();
+  const [created, setCreated] = useState<{ token: CreatedToken; at: number }>();
   const [revoking, setRevoking] = useState<TokenInfo>();
+  const [revoked, setRevoked] = useState<TokenInfo>();
+  // A revoked token's value is worth nothing: it goes from the screen, whoever revoked it (a
+  // list read after it was created that no longer has it says another window did).
+  const shown =
+    created &&
+    !(tokens.dataUpdatedAt > created.at && !tokens.data?.some((token) => token.id === created.token.id))
+      ? created.token
+      : undefined;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -23,7 +31,8 @@ export function TokensView() {
       { label: label.trim(), role },
       {
         onSuccess: (token) => {
-          setCreated(token);
+          setCreated({ token, at: Date.now() });
+          setRevoked(undefined);
           setLabel('');
           rememberToken({ id: token.id, label: token.label, value: token.token, role: token.role });
         },
@@ -66,14 +75,14 @@ export function TokensView() {
       </form>
       <ErrorNotice error={create.error} title="Could not create the token" />
 
-      {created && (
+      {shown && (
         <section className="card stack notice good" aria-label="New token" role="status">
-          <strong>Token “{created.label}” created. Copy it now: it is not shown again.</strong>
+          <strong>Token “{shown.label}” created. Copy it now: it is not shown again.</strong>
           <div className="row">
             <code className="token-value" data-testid="new-token-value">
-              {created.token}
+              {shown.token}
             </code>
-            <CopyButton text={created.token} label="Copy token" />
+            <CopyButton text={shown.token} label="Copy token" />
             <button type="button" onClick={() => setCreated(undefined)}>
               Done
             </button>
@@ -86,6 +95,11 @@ export function TokensView() {
 
       <ErrorNotice error={tokens.error} />
       <ErrorNotice error={revoke.error} title="Could not revoke the token" />
+      {revoked && (
+        <p className="notice good" role="status">
+          Token “{revoked.label}” revoked: it no longer works.
+        </p>
+      )}
       {tokens.isPending && <Loading what="tokens" />}
       {tokens.data && (
         <table aria-label="Tokens">
@@ -147,7 +161,13 @@ export function TokensView() {
         onConfirm={() => {
           const token = revoking!;
           setRevoking(undefined);
-          revoke.mutate(token.id, { onSuccess: () => forgetToken(token.id) });
+          revoke.mutate(token.id, {
+            onSuccess: () => {
+              forgetToken(token.id);
+              setRevoked(token);
+              setCreated((current) => (current?.token.id === token.id ? undefined : current));
+            },
+          });
         }}
       >
         <p>
