@@ -85,6 +85,23 @@ describe.each(SIZES)('the panel at $name', ({ name, width, height }) => {
     }
     await page.emulateMedia({ colorScheme: 'light' });
 
+    // The details drawer leaves the columns readable: it goes below the list when both do not fit beside.
+    const message = grid.getByRole('columnheader', { name: 'Message' });
+    const messageWidth = (await box(message)).width;
+    await missing.click();
+    const drawer = page.getByRole('dialog', { name: /Log line/ });
+    await drawer.waitFor();
+    expect((await box(message)).width).toBeGreaterThanOrEqual(Math.min(messageWidth, 300));
+    expect(await request.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+    expect(await missing.isVisible()).toBe(true);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await session.screenshot(`layout-logs-drawer-${name}-${scheme}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+
     await page.getByRole('checkbox', { name: "Show the panel's own requests" }).check();
     await grid.getByText('GET /api/logs').first().waitFor();
   });
