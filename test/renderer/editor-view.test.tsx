@@ -185,6 +185,51 @@ describe('the editor view', () => {
     expect(dirtyMarker()).toBeTruthy();
   });
 
+  it('says at save time that the saved module does not load, and that its last good version keeps serving', async () => {
+    serve();
+    const failure = {
+      module: 'template',
+      file: 'template.ts',
+      line: 3,
+      column: 9,
+      message: 'Unexpected ";"',
+    };
+    test.api.ok('PUT', '/api/files/template.ts', {
+      path: 'template.ts',
+      saved: true,
+      version: 'v2',
+      reload: reload({
+        message: 'Loaded 3 module(s) with 4 endpoint(s); 1 module(s) failed',
+        failed: [failure],
+      }),
+    });
+    const { user } = renderEditor();
+    await typeInto(user, ' +;');
+    await user.click(screen.getByRole('button', { name: /^Save/ }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('template.ts is saved, but it does not load');
+    expect(alert.textContent).toContain('The last good version keeps serving its endpoints');
+    expect(alert.textContent).toContain('Unexpected ";"');
+  });
+
+  it('says when a saved module that does not load has no earlier version to serve', async () => {
+    serve();
+    const failure = { module: 'template', file: 'template.ts', message: 'Unexpected ";"' };
+    test.api.ok('GET', '/api/endpoints', registry({ modules: [], unavailable: [failure] }));
+    test.api.ok('PUT', '/api/files/template.ts', {
+      path: 'template.ts',
+      saved: true,
+      version: 'v2',
+      reload: reload({ failed: [failure] }),
+    });
+    const { user } = renderEditor();
+    await typeInto(user, ' +;');
+    await user.click(screen.getByRole('button', { name: /^Save/ }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('template.ts is saved, but it does not load');
+    expect(alert.textContent).toContain('503 MODULE_UNAVAILABLE');
+  });
+
   it('reverts to the file on disk', async () => {
     serve();
     const { user } = renderEditor();

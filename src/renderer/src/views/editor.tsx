@@ -1,7 +1,7 @@
 import { FilePlus2, History, Pencil, RotateCcw, Save, Trash2 } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
-import type { FileContent } from '../../../shared/admin-api.js';
+import type { FileContent, SavedFile } from '../../../shared/admin-api.js';
 import { adminRequest, ApiError } from '../api/client.js';
 import { useFiles, useRegistry, useSession } from '../api/hooks.js';
 import { ConfirmDialog } from '../components/confirm.js';
@@ -76,7 +76,7 @@ export function EditorView({ file }: { file?: string }) {
         const result = await doc.save(options);
         if (result) {
           setDraft(undefined);
-          setNotice({ kind: 'reload', title: `Saved ${result.path}`, reload: result.reload, on: file });
+          setNotice(savedNotice(file, result));
         }
       } catch (error) {
         // Refused because the file changed on disk: the document's conflict notice says so.
@@ -202,7 +202,11 @@ export function EditorView({ file }: { file?: string }) {
                     className="primary"
                     onClick={() => void save()}
                     disabled={!doc.dirty || doc.saving || doc.readOnly}
-                    title="Save and reload (Ctrl+S / ⌘S)"
+                    title={
+                      problems.length > 0
+                        ? `Save and reload (Ctrl+S / ⌘S). ${problems.length} problem(s) below: a module that does not load keeps serving its last good version`
+                        : 'Save and reload (Ctrl+S / ⌘S)'
+                    }
                   >
                     <Save size={15} aria-hidden /> {doc.saving ? 'Saving…' : 'Save'}
                   </button>
@@ -248,7 +252,13 @@ export function EditorView({ file }: { file?: string }) {
                   until you save it.
                 </p>
               )}
-              {shownNotice && <NoticeView notice={shownNotice} onClose={() => setNotice(undefined)} />}
+              {shownNotice && (
+                <NoticeView
+                  notice={shownNotice}
+                  lastGood={registryModule !== undefined}
+                  onClose={() => setNotice(undefined)}
+                />
+              )}
               {doc.status === 'error' && (
                 <ErrorNotice error={doc.loadError} title={`${file} cannot be opened`} />
               )}
@@ -406,8 +416,7 @@ export function EditorView({ file }: { file?: string }) {
           }}
           onSave={async () => {
             const result = await doc.save();
-            if (result)
-              setNotice({ kind: 'reload', title: `Saved ${result.path}`, reload: result.reload, on: file });
+            if (result) setNotice(savedNotice(file, result));
             setLeaving(undefined);
             leaving.proceed();
           }}
@@ -415,4 +424,15 @@ export function EditorView({ file }: { file?: string }) {
       )}
     </div>
   );
+}
+
+/** What a save says: its reload, and first whether the saved file's own module failed to load. */
+function savedNotice(file: string, result: SavedFile): Notice {
+  return {
+    kind: 'reload',
+    title: `Saved ${result.path}`,
+    reload: result.reload,
+    on: file,
+    saved: result.path,
+  };
 }
