@@ -81,6 +81,15 @@ function fakeServer(history: LogEntry[]) {
 
 let server: ReturnType<typeof fakeServer>;
 
+/** A time of day as the user's locale writes it, to the millisecond (`9:05:07.043 AM` in en-US). */
+const localTime = (time: number) =>
+  new Date(time).toLocaleTimeString(undefined, {
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+  });
+
 const FAILED = request(2, { kind: 'error', level: 50, status: 500, msg: 'Function failed' });
 
 function renderView(history: LogEntry[] = [request(1), FAILED]) {
@@ -132,7 +141,7 @@ describe('Logs view', () => {
     renderView();
     await waitFor(() => expect(dataRows()).toHaveLength(2));
     const [first, failed] = dataRows();
-    expect(first!.textContent).toContain('09:05:07.043');
+    expect(first!.textContent).toContain(localTime(T0 + 1));
     expect(within(first!).getByText('info')).toBeTruthy();
     expect(within(first!).getByText('POST /shop/price')).toBeTruthy();
     expect(within(first!).getByText('3.25 ms')).toBeTruthy();
@@ -159,6 +168,16 @@ describe('Logs view', () => {
     expect(rowTexts()[2]).toContain('/shop/order');
     expect(rowWith('/shop/order').getAttribute('aria-rowindex')).toBe('4');
     expect(grid().getAttribute('aria-rowcount')).toBe('4');
+  });
+
+  it("writes times in the user's locale, as the other views do (its 12- or 24-hour clock)", async () => {
+    renderView();
+    await waitFor(() => expect(dataRows()).toHaveLength(2));
+    const time = dataRows()[0]!.querySelector('.log-time')!;
+    expect(time.textContent).toBe(localTime(T0 + 1));
+    // The date and time of the tooltip is the locale's date and time, as elsewhere in the panel.
+    const seconds = new Date(T0 + 1).toLocaleString();
+    expect(time.getAttribute('title')).toBe(seconds.replace(/(:\d\d)(?!.*:\d\d)/, '$1.043'));
   });
 
   it('says what to do when there are no lines yet', async () => {

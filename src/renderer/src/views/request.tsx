@@ -22,6 +22,7 @@ import { useRememberedTokens } from '../token-memory.js';
 import { usePrefersDark } from '../use-prefers-dark.js';
 import { CallLog } from './call-log.js';
 import { SavedRequests } from './saved-requests.js';
+import { formatClock } from '../time.js';
 
 const ADMIN = 'admin';
 const PASTE = 'paste';
@@ -292,7 +293,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
                   <code>{entry.endpoint}</code>
                   <span className="muted small mono">{oneLine(entry.body)}</span>
                   <span className="muted small">
-                    {Math.round(entry.durationMs)} ms · {new Date(entry.at).toLocaleTimeString()}
+                    {Math.round(entry.durationMs)} ms · {formatClock(entry.at)}
                   </span>
                 </button>
               </li>

@@ -4,7 +4,8 @@ import type { CreatedToken, TokenInfo, TokenRole } from '../../../shared/admin-a
 import { useCreateToken, useRevokeToken, useTokens } from '../api/hooks.js';
 import { ConfirmDialog } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
-import { ErrorNotice, formatTime, Loading } from '../components/feedback.js';
+import { ErrorNotice, Loading } from '../components/feedback.js';
+import { formatDateTime } from '../time.js';
 import { forgetToken, rememberToken } from '../token-memory.js';
 
 /** The tokens of the config file: list (never values), create (value shown once), revoke. */
@@ -125,8 +126,8 @@ export function TokensView() {
                   <span className={`badge${token.role === 'admin' ? ' warn' : ''}`}>{token.role}</span>
                 </td>
                 <td className="mono">{token.masked}</td>
-                <td>{formatTime(token.created)}</td>
-                <td>{token.lastUsed ? formatTime(token.lastUsed) : 'never (since start)'}</td>
+                <td>{formatDateTime(token.created)}</td>
+                <td>{token.lastUsed ? formatDateTime(token.lastUsed) : 'never (since start)'}</td>
                 <td>
                   {token.session ? (
                     <span

@@ -1,5 +1,6 @@
 import type { LogEntry } from '../../../../shared/admin-api.js';
 import type { Replay } from '../../request-history.js';
+import { formatClock, formatDateTime } from '../../time.js';
 
 const LEVEL_NAMES: Record<number, string> = {
   10: 'trace',
@@ -17,17 +18,11 @@ export function levelName(level: number): string {
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
-/** Local time of day, `HH:MM:SS.mmm`. */
-export function formatTime(time: number): string {
-  const date = new Date(time);
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
+/** A log line's time of day, to the millisecond, in the user's locale. */
+export const formatLogTime = (time: number) => formatClock(time, { ms: true });
 
-/** Local date and time, for a tooltip or the details. */
-export function formatDateTime(time: number): string {
-  const date = new Date(time);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatTime(time)}`;
-}
+/** A log line's date and time, for a tooltip or the details. */
+export const formatLogDateTime = (time: number) => formatDateTime(time, { ms: true });
 
 export function formatDuration(ms: unknown): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';

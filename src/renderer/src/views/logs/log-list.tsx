@@ -15,9 +15,9 @@ import {
 } from 'react';
 import type { LogEntry } from '../../../../shared/admin-api.js';
 import {
-  formatDateTime,
+  formatLogDateTime,
   formatDuration,
-  formatTime,
+  formatLogTime,
   functionLogs,
   levelName,
   messageOf,
@@ -218,8 +218,8 @@ const LogRowView = memo(function LogRowView({
       className={`log-cols log-row${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <span role="gridcell" className="log-time" title={formatDateTime(entry.time)}>
-        {formatTime(entry.time)}
+      <span role="gridcell" className="log-time" title={formatLogDateTime(entry.time)}>
+        {formatLogTime(entry.time)}
       </span>
       <span role="gridcell">
         <span className={`log-level lv-${level}`}>{level}</span>
