@@ -91,5 +91,10 @@ describe('requestLine', () => {
     const cutShort = JSON.parse(requestLine(record({ code: 'FUNCTION_ERROR', error: 'e'.repeat(50) }), 20));
     expect(cutShort.error).toBe(`${'e'.repeat(20)}… (50 chars)`);
     expect(requestLine(record(), 1000)).not.toMatch(/"(source|code|error)"/);
+    const quoting = record({
+      code: 'INVALID_JSON',
+      error: 'Unexpected token \'}\', "{"token": "s3cret", }" is not valid JSON',
+    });
+    expect(requestLine(quoting, 1000)).not.toContain('s3cret');
   });
 });

@@ -35,7 +35,7 @@ function diff(text: string, node: Node, before: unknown, after: unknown, edits: 
     const removed = properties.filter((property) => !(keyOf(property) in after));
     // A change that leaves no property of the old ones is a new value: written whole.
     if (removed.length < properties.length || properties.length === 0) {
-      for (const property of removed) edits.push(removal(text, node, property));
+      for (const property of removed) edits.push(removal(node, property));
       for (const property of properties) {
         const key = keyOf(property);
         if (key in after) diff(text, property.children![1]!, before[key], after[key], edits, unit);
@@ -53,8 +53,7 @@ function diff(text: string, node: Node, before: unknown, after: unknown, edits: 
     const items = node.children ?? [];
     const kept = subsequence(before, after);
     if (kept && after.length > 0) {
-      for (const [index, item] of items.entries())
-        if (!kept.has(index)) edits.push(removal(text, node, item));
+      for (const [index, item] of items.entries()) if (!kept.has(index)) edits.push(removal(node, item));
       return;
     }
     const prefix =
@@ -98,7 +97,7 @@ function subsequence(before: unknown[], after: unknown[]): Set<number> | undefin
 }
 
 /** Takes out an item (or property) with the separator before or after it. */
-function removal(text: string, container: Node, item: Node): Edit {
+function removal(container: Node, item: Node): Edit {
   const items = container.children!;
   const index = items.indexOf(item);
   if (items.length === 1) return { offset: item.offset, length: item.length, content: '' };

@@ -6,7 +6,8 @@ import { ConfigError, validateConfig } from './load.js';
 /**
  * Changes the config file: reads it, lets `change` edit the parsed JSON, checks the result
  * against the schema, and writes it back atomically. Only the values it changed are written
- * anew: the rest of the file keeps its text (order, spacing, one-line arrays). Throws a ConfigError, writing nothing, if the file or the result is invalid.
+ * anew: the rest of the file keeps its text (order, spacing, one-line arrays). Throws a
+ * ConfigError, writing nothing, if the file or the result is invalid.
  */
 export function updateConfigFile(
   configPath: string,

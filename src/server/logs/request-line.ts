@@ -34,8 +34,8 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * same text `JSON.stringify` gives for those fields in that order. Written out field by field:
  * this is the line written for every request, and a fixed shape lets most strings be quoted
  * without JSON.stringify's scan of an object (a test compares the two on awkward values).
- * A body keeps no `"token"` value nor any of `secrets` (see redactBody), and both texts are cut
- * to `maxText` characters.
+ * A body, and an error's message, keep no `"token"` value nor any of `secrets` (see redactBody),
+ * and the texts are cut to `maxText` characters.
  */
 export function requestLine(record: RequestRecord, maxText: number, secrets: readonly string[] = []): string {
   let line = `{"level":30,"time":${record.time},"kind":"request","requestId":${quote(record.requestId)},"method":${quote(record.method)},"endpoint":${quote(record.endpoint)},"status":${record.status},"durationMs":${record.durationMs}`;
@@ -43,7 +43,9 @@ export function requestLine(record: RequestRecord, maxText: number, secrets: rea
   if (record.tokenLabel !== undefined) line += `,"tokenLabel":${quote(record.tokenLabel)}`;
   if (record.source !== undefined) line += `,"source":${quote(record.source)}`;
   if (record.code !== undefined) line += `,"code":${quote(record.code)}`;
-  if (record.error !== undefined) line += `,"error":${JSON.stringify(cut(record.error, maxText))}`;
+  // An error may quote the body (INVALID_JSON): its token values go as the body's do.
+  if (record.error !== undefined)
+    line += `,"error":${JSON.stringify(cut(redactBody(record.error, secrets), maxText))}`;
   if (record.body) line += `,"body":${JSON.stringify(cut(redactBody(record.body, secrets), maxText))}`;
   if (record.response) line += `,"response":${JSON.stringify(cut(record.response, maxText))}`;
   return `${line},"msg":${quote(`${record.method} ${record.endpoint} ${record.status}`)}}\n`;
