@@ -93,8 +93,21 @@ export interface LogEntry {
   endpoint?: string;
   status?: number;
   durationMs?: number;
+  /** A request line's: `panel` when the panel itself made the request (see PANEL_SOURCE). */
+  source?: typeof PANEL_SOURCE;
+  /** An error answer's code and message, on its request line (and an auth line's code). */
+  code?: string;
+  error?: string;
   [field: string]: unknown;
 }
+
+/**
+ * The `source` of a request line the panel itself caused: its admin API calls (they carry
+ * SOURCE_HEADER) and its own page and assets under `/panel`. The Logs view hides them unless asked.
+ */
+export const PANEL_SOURCE = 'panel';
+/** Where the panel's page and assets are served. */
+export const PANEL_PATH = '/panel';
 
 /** The filters of `GET /api/logs` and `/api/logs/stream`. */
 export interface LogQuery {
@@ -106,6 +119,8 @@ export interface LogQuery {
   q?: string;
   since?: string;
   limit?: number;
+  /** `hide`: leave out the panel's own request lines (`source: "panel"`); all are shown by default. */
+  panel?: 'show' | 'hide';
 }
 
 export type TokenRole = 'business' | 'admin';
@@ -175,7 +190,10 @@ export interface SavedFile {
  */
 export const VERSION_SOURCES = ['panel', 'api', 'disk', 'restore'] as const;
 export type VersionSource = (typeof VERSION_SOURCES)[number];
-/** The header the panel's saves carry, so their versions say `panel` (API clients: `api`). */
+/**
+ * The header every admin call of the panel carries: its saves' versions say `panel` (API
+ * clients: `api`), and its request lines are marked as the panel's own (see PANEL_SOURCE).
+ */
 export const SOURCE_HEADER = 'x-api-deploy-source';
 
 /** `GET /api/history/versions?path=`: a version of a file, without its text (newest first). */

@@ -30,7 +30,11 @@ export interface PanelSession {
  */
 export async function openPanel({
   colorScheme = 'light',
-}: { colorScheme?: 'light' | 'dark' } = {}): Promise<PanelSession> {
+  viewport = { width: 1280, height: 800 },
+}: {
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+} = {}): Promise<PanelSession> {
   const template = await readFile('apis/template.ts', 'utf8');
   const dir = await makeWorkspace({ 'apis/template.ts': template }, { hotReload: true });
   const server = runCli(['--config', path.join(dir, 'api-deploy.config.json'), '--quiet']);
@@ -46,7 +50,7 @@ export async function openPanel({
       '--disable-sync',
     ],
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+  const context = await browser.newContext({ viewport, colorScheme });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
   const outside: string[] = [];
   await context.route('**/*', (route) => {

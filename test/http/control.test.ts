@@ -410,6 +410,38 @@ describe('GET /api/logs: filters', () => {
     expect(two[0]!.seq as number).toBeGreaterThanOrEqual(all.at(-1)!.seq as number);
   });
 
+  it("panel=hide: leaves out the panel's own requests (its admin calls, its page), keeps the user's", async () => {
+    const PANEL = { ...ADMIN_AUTH, 'x-api-deploy-source': 'panel' };
+    const own = (await server.get('/api/status', PANEL)).headers.get('x-request-id');
+    const page = (await server.get('/panel/')).headers.get('x-request-id');
+    const script = (await server.get('/api/status', ADMIN_AUTH)).headers.get('x-request-id');
+    const all = await waitFor(async () => {
+      const found = await logs(server, 'type=request&limit=5000');
+      return found.some((entry) => entry.requestId === script) ? found : undefined;
+    });
+    const byId = new Map(all.map((entry) => [entry.requestId, entry]));
+    expect(byId.get(own)).toMatchObject({ endpoint: '/api/status', source: 'panel' });
+    expect(byId.get(page)).toMatchObject({ source: 'panel' });
+    expect(byId.get(script)!.source).toBeUndefined();
+    expect(byId.get(ids.ok)!.source).toBeUndefined();
+
+    const shown = (await logs(server, 'type=request&limit=5000&panel=hide')).map((entry) => entry.requestId);
+    expect(shown).not.toContain(own);
+    expect(shown).not.toContain(page);
+    expect(shown).toEqual(expect.arrayContaining([script, ids.ok, ids.failed]));
+    expect((await server.get('/api/logs?panel=maybe', ADMIN_AUTH)).status).toBe(422);
+  });
+
+  it("an error answer's request line says its code and message", async () => {
+    const entries = await logs(server, 'type=request&limit=5000');
+    const line = (id: string | undefined) => entries.find((entry) => entry.requestId === id);
+    expect(line(ids.notFound)).toMatchObject({ code: 'ENDPOINT_NOT_FOUND', error: expect.any(String) });
+    expect(line(ids.invalid)).toMatchObject({ code: 'VALIDATION_ERROR' });
+    expect(line(ids.unauthorized)).toMatchObject({ code: 'INVALID_TOKEN', error: 'Invalid token' });
+    expect(JSON.stringify(line(ids.unauthorized))).not.toContain('wrong-token');
+    expect(line(ids.ok)!.code).toBeUndefined();
+  });
+
   it('filters combine', async () => {
     const entries = await logs(server, 'type=request&endpoint=/calc/add&status=422');
     expect(entries.map((entry) => entry.requestId)).toEqual([ids.invalid]);

@@ -212,6 +212,46 @@ describe('tokens: create → use → revoke → refused, persisted atomically', 
   });
 });
 
+describe("token changes keep the config file's own formatting", () => {
+  let server: TestServer;
+  afterAll(() => server?.stop());
+
+  it('creating then revoking a token gives back the file as it was, one-line arrays and all', async () => {
+    server = await startServer({ 'apis/greet.ts': HELLO }, { maxFailedAuthPerMinute: 1000 });
+    const configPath = path.join(server.dir, 'api-deploy.config.json');
+    const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+    // The file as a person keeps it: token lists on one line each, a tab-indented block.
+    const lines = Object.entries(config).map(([key, value]) =>
+      Array.isArray(value)
+        ? `  ${JSON.stringify(key)}: [${value.map((item) => JSON.stringify(item)).join(', ')}]`
+        : `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, '\t').replaceAll('\n', '\n  ')}`,
+    );
+    const text = `{\n${lines.join(',\n')}\n}\n`;
+    await writeFile(configPath, text);
+
+    const created = await server.post('/api/tokens', { label: 'formatting', role: 'business' }, ADMIN_AUTH);
+    expect(created.status, created.text).toBe(200);
+    const withToken = await readFile(configPath, 'utf8');
+    const validLine = withToken.split('\n').find((line) => line.includes('"validTokens"'))!;
+    expect(validLine).toContain('"label": "formatting"');
+    expect(withToken.replace(validLine, '')).toBe(
+      text.replace(
+        text.split('\n').find((l) => l.includes('"validTokens"'))!,
+        '',
+      ),
+    );
+
+    const revoked = await server.request(
+      'DELETE',
+      `/api/tokens/${created.json.data.id}`,
+      undefined,
+      ADMIN_AUTH,
+    );
+    expect(revoked.status, revoked.text).toBe(200);
+    expect(await readFile(configPath, 'utf8')).toBe(text);
+  });
+});
+
 describe('token changes made at the same time', () => {
   let server: TestServer;
   let configPath: string;

@@ -81,4 +81,20 @@ describe('requestLine', () => {
     expect(entry.body).toBe(`{"text":"${'x'.repeat(11)}… (111 chars)`);
     expect(entry.response).toBe(`${'y'.repeat(20)}… (50 chars)`);
   });
+
+  it("says the panel's own requests and an error answer's code and message, in awkward texts too", () => {
+    for (const text of AWKWARD) {
+      const r = record({ status: 422, source: 'panel', code: 'VALIDATION_ERROR', error: text });
+      const line = requestLine(r, 1000);
+      expect(JSON.parse(line)).toMatchObject({ source: 'panel', code: 'VALIDATION_ERROR', error: text });
+    }
+    const cutShort = JSON.parse(requestLine(record({ code: 'FUNCTION_ERROR', error: 'e'.repeat(50) }), 20));
+    expect(cutShort.error).toBe(`${'e'.repeat(20)}… (50 chars)`);
+    expect(requestLine(record(), 1000)).not.toMatch(/"(source|code|error)"/);
+    const quoting = record({
+      code: 'INVALID_JSON',
+      error: 'Unexpected token \'}\', "{"token": "s3cret", }" is not valid JSON',
+    });
+    expect(requestLine(quoting, 1000)).not.toContain('s3cret');
+  });
 });

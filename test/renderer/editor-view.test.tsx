@@ -185,6 +185,51 @@ describe('the editor view', () => {
     expect(dirtyMarker()).toBeTruthy();
   });
 
+  it('says at save time that the saved module does not load, and that its last good version keeps serving', async () => {
+    serve();
+    const failure = {
+      module: 'template',
+      file: 'template.ts',
+      line: 3,
+      column: 9,
+      message: 'Unexpected ";"',
+    };
+    test.api.ok('PUT', '/api/files/template.ts', {
+      path: 'template.ts',
+      saved: true,
+      version: 'v2',
+      reload: reload({
+        message: 'Loaded 3 module(s) with 4 endpoint(s); 1 module(s) failed',
+        failed: [failure],
+      }),
+    });
+    const { user } = renderEditor();
+    await typeInto(user, ' +;');
+    await user.click(screen.getByRole('button', { name: /^Save/ }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('template.ts is saved, but it does not load');
+    expect(alert.textContent).toContain('The last good version keeps serving its endpoints');
+    expect(alert.textContent).toContain('Unexpected ";"');
+  });
+
+  it('says when a saved module that does not load has no earlier version to serve', async () => {
+    serve();
+    const failure = { module: 'template', file: 'template.ts', message: 'Unexpected ";"' };
+    test.api.ok('GET', '/api/endpoints', registry({ modules: [], unavailable: [failure] }));
+    test.api.ok('PUT', '/api/files/template.ts', {
+      path: 'template.ts',
+      saved: true,
+      version: 'v2',
+      reload: reload({ failed: [failure] }),
+    });
+    const { user } = renderEditor();
+    await typeInto(user, ' +;');
+    await user.click(screen.getByRole('button', { name: /^Save/ }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('template.ts is saved, but it does not load');
+    expect(alert.textContent).toContain('503 MODULE_UNAVAILABLE');
+  });
+
   it('reverts to the file on disk', async () => {
     serve();
     const { user } = renderEditor();
@@ -285,19 +330,13 @@ describe('the editor view', () => {
     expect(await screen.findByRole('region', { name: 'History of gone.ts' })).toBeTruthy();
   });
 
-  it('creates a new module from the template, after checking its name, and opens it', async () => {
+  it('opens a new module from the template, after checking its name, unsaved: nothing is written until it is saved', async () => {
     serve();
     test.api.ok('PUT', '/api/files/shop.ts', {
       path: 'shop.ts',
       saved: true,
       version: 'v-shop-1',
       reload: reload(),
-    });
-    test.api.ok('GET', '/api/files/shop.ts', {
-      path: 'shop.ts',
-      content: 'created',
-      modified: MODIFIED,
-      version: 'v-shop-1',
     });
     const { user } = renderEditor();
     await code();
@@ -318,20 +357,41 @@ describe('the editor view', () => {
 
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
     await waitFor(() => expect(window.location.hash).toBe('#/editor/shop.ts'));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    // The template, unsaved: nothing on disk yet, so no sample endpoint goes live.
+    const area = await code();
+    await waitFor(() => expect(area.value).toContain("from 'api-deploy'"));
+    expect(area.value).toContain('z.object');
+    expect(dirtyMarker()).toBeTruthy();
+    expect(screen.getByText(/A new file, not saved yet/)).toBeTruthy();
+    expect(test.api.callsTo('PUT', '/api/files/shop.ts')).toEqual([]);
+    expect(test.api.callsTo('GET', '/api/files/shop.ts')).toEqual([]);
+    for (const action of ['Rename', 'Delete', 'History'])
+      expect((screen.getByRole('button', { name: action }) as HTMLButtonElement).disabled).toBe(true);
+
+    // Once saved, it is a file like the others (read again when the tree lists it).
+    const template = area.value;
+    test.api.ok('GET', '/api/files/shop.ts', () => ({
+      path: 'shop.ts',
+      content: template,
+      modified: MODIFIED,
+      version: 'v-shop-1',
+    }));
+    await user.click(screen.getByRole('button', { name: /^Save/ }));
+    await waitFor(() => expect(test.api.callsTo('PUT', '/api/files/shop.ts')).toHaveLength(1));
     const created = test.api.callsTo('PUT', '/api/files/shop.ts')[0]!.body as {
       content: string;
       baseVersion: unknown;
     };
     // A new file only: never written over one that appeared meanwhile.
     expect(created.baseVersion).toBeNull();
-    expect(created.content).toContain("from 'api-deploy'");
-    expect(created.content).toContain('z.object');
-    expect(screen.queryByRole('dialog')).toBeNull();
-    expect(await screen.findByText('Created shop.ts')).toBeTruthy();
-    expect((await code()).value).toBe('created');
+    expect(created.content).toBe(area.value);
+    expect(await screen.findByText('Saved shop.ts')).toBeTruthy();
+    await waitFor(() => expect(dirtyMarker()).toBeNull());
+    expect(screen.queryByText(/A new file, not saved yet/)).toBeNull();
   });
 
-  it('does not create a file over one that appeared since the tree was listed', async () => {
+  it('does not save a new file over one that appeared since the tree was listed, and keeps its text', async () => {
     serve();
     test.api.fail(
       'PUT',
@@ -346,14 +406,39 @@ describe('the editor view', () => {
     const dialog = await screen.findByRole('dialog', { name: 'New file' });
     await user.type(within(dialog).getByRole('textbox', { name: /File name/ }), 'shop');
     await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/editor/shop.ts'));
+    await typeInto(user, '// mine');
+    await user.click(screen.getByRole('button', { name: /^Save/ }));
 
-    const alert = await within(dialog).findByRole('alert');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('shop.ts is not saved');
     expect(alert.textContent).toContain('There is already a file "shop.ts" in the APIs folder');
     expect(alert.textContent).toContain('FILE_EXISTS');
     expect(
       (test.api.callsTo('PUT', '/api/files/shop.ts')[0]!.body as { baseVersion: unknown }).baseVersion,
     ).toBe(null);
-    expect(window.location.hash).toBe('#/editor/template.ts');
+    expect((await code()).value).toContain('// mine');
+    expect(dirtyMarker()).toBeTruthy();
+  });
+
+  it('leaves a new file it was not asked to save unwritten', async () => {
+    serve();
+    const { user } = renderEditor();
+    await code();
+    await user.click(screen.getByRole('button', { name: /New file/ }));
+    const dialog = await screen.findByRole('dialog', { name: 'New file' });
+    await user.type(within(dialog).getByRole('textbox', { name: /File name/ }), 'shop');
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(window.location.hash).toBe('#/editor/shop.ts'));
+    await code();
+
+    await user.click(screen.getByRole('link', { name: /template\.ts/ }));
+    const leave = await screen.findByRole('dialog', { name: 'Unsaved changes' });
+    await user.click(within(leave).getByRole('button', { name: /Discard/ }));
+    await waitFor(() => expect(window.location.hash).toBe('#/editor/template.ts'));
+    expect(
+      test.api.calls.filter((call) => call.method !== 'GET' && call.path !== '/api/files/check'),
+    ).toEqual([]);
   });
 
   it('asks before leaving unsaved changes, by a link or another route, and warns before unload', async () => {

@@ -58,7 +58,10 @@ function fakeServer(history: LogEntry[]) {
     }
     if (url.pathname === '/api/logs') {
       const type = url.searchParams.get('type');
-      const entries = history.filter((entry) => !type || entry.kind === type);
+      const hidePanel = url.searchParams.get('panel') === 'hide';
+      const entries = history.filter(
+        (entry) => (!type || entry.kind === type) && !(hidePanel && entry.source === 'panel'),
+      );
       return Response.json({ success: true, data: { entries }, endpoint: '/api/logs' });
     }
     if (url.pathname === '/api/endpoints') {
@@ -77,6 +80,15 @@ function fakeServer(history: LogEntry[]) {
 }
 
 let server: ReturnType<typeof fakeServer>;
+
+/** A time of day as the user's locale writes it, to the millisecond (`9:05:07.043 AM` in en-US). */
+const localTime = (time: number) =>
+  new Date(time).toLocaleTimeString(undefined, {
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+  });
 
 const FAILED = request(2, { kind: 'error', level: 50, status: 500, msg: 'Function failed' });
 
@@ -129,7 +141,7 @@ describe('Logs view', () => {
     renderView();
     await waitFor(() => expect(dataRows()).toHaveLength(2));
     const [first, failed] = dataRows();
-    expect(first!.textContent).toContain('09:05:07.043');
+    expect(first!.textContent).toContain(localTime(T0 + 1));
     expect(within(first!).getByText('info')).toBeTruthy();
     expect(within(first!).getByText('POST /shop/price')).toBeTruthy();
     expect(within(first!).getByText('3.25 ms')).toBeTruthy();
@@ -156,6 +168,16 @@ describe('Logs view', () => {
     expect(rowTexts()[2]).toContain('/shop/order');
     expect(rowWith('/shop/order').getAttribute('aria-rowindex')).toBe('4');
     expect(grid().getAttribute('aria-rowcount')).toBe('4');
+  });
+
+  it("writes times in the user's locale, as the other views do (its 12- or 24-hour clock)", async () => {
+    renderView();
+    await waitFor(() => expect(dataRows()).toHaveLength(2));
+    const time = dataRows()[0]!.querySelector('.log-time')!;
+    expect(time.textContent).toBe(localTime(T0 + 1));
+    // The date and time of the tooltip is the locale's date and time, as elsewhere in the panel.
+    const seconds = new Date(T0 + 1).toLocaleString();
+    expect(time.getAttribute('title')).toBe(seconds.replace(/(:\d\d)(?!.*:\d\d)/, '$1.043'));
   });
 
   it('says what to do when there are no lines yet', async () => {
@@ -211,9 +233,50 @@ describe('Logs view', () => {
     await waitFor(() => expect(server.latest().url.searchParams.get('status')).toBe('5xx'));
 
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
-    await waitFor(() => expect([...server.latest().url.searchParams.keys()]).toEqual([]));
+    await waitFor(() => expect([...server.latest().url.searchParams.keys()]).toEqual(['panel']));
     expect((screen.getByLabelText('Search') as HTMLInputElement).value).toBe('');
     await waitFor(() => expect(dataRows()).toHaveLength(2));
+  });
+
+  it("hides the panel's own requests unless asked to show them", async () => {
+    const polled = request(3, {
+      method: 'GET',
+      endpoint: '/api/status',
+      source: 'panel',
+      msg: 'GET /api/status 200',
+    });
+    const user = renderView([request(1), polled]);
+    await waitFor(() => expect(dataRows()).toHaveLength(1));
+    expect(rowTexts()[0]).toContain('POST /shop/price');
+    await waitFor(() => expect(server.streams).toHaveLength(1));
+    expect(server.latest().url.searchParams.get('panel')).toBe('hide');
+    expect(server.logQueries().at(-1)!.searchParams.get('panel')).toBe('hide');
+
+    const toggle = screen.getByRole('checkbox', { name: "Show the panel's own requests" });
+    expect((toggle as HTMLInputElement).checked).toBe(false);
+    await user.click(toggle);
+    await waitFor(() => expect(server.latest().url.searchParams.has('panel')).toBe(false));
+    expect(server.logQueries().at(-1)!.searchParams.has('panel')).toBe(false);
+    await waitFor(() => expect(dataRows()).toHaveLength(2));
+    expect(rowWith('/api/status')).toBeTruthy();
+    // Not a filter that "Clear filters" undoes, nor one that says no line matches.
+    expect((screen.getByRole('button', { name: 'Clear filters' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('says in the Message column what went wrong, or what the function logged, not the request again', async () => {
+    renderView([
+      request(1, { status: 422, code: 'VALIDATION_ERROR', error: 'body.quantity: expected a number' }),
+      { seq: 2, time: T0 + 2, level: 30, kind: 'app', requestId: 'req-4', msg: 'price looked up' },
+      { seq: 3, time: T0 + 3, level: 30, kind: 'app', requestId: 'req-4', msg: 'coupon applied' },
+      request(4, { endpoint: '/shop/order' }),
+      request(5, { endpoint: '/shop/quiet' }),
+    ]);
+    await waitFor(() => expect(dataRows()).toHaveLength(5));
+    const message = (row: HTMLElement) => within(row).getAllByRole('gridcell').at(-1)!.textContent;
+    expect(message(rowWith('422'))).toBe('VALIDATION_ERROR: body.quantity: expected a number');
+    expect(message(rowWith('/shop/order'))).toBe('price looked up · coupon applied');
+    expect(message(rowWith('/shop/quiet'))).toBe('');
+    expect(message(dataRows()[1]!)).toBe('price looked up');
   });
 
   it('holds new lines while paused and shows them on resume', async () => {
@@ -242,9 +305,9 @@ describe('Logs view', () => {
 
     // Arrows move the selection; the open drawer follows it.
     await user.keyboard('{ArrowUp}');
-    expect(rowWith('POST /shop/price 200').getAttribute('aria-selected')).toBe('true');
+    expect(dataRows()[0]!.getAttribute('aria-selected')).toBe('true');
     expect(rowWith('Function failed').getAttribute('aria-selected')).toBe('false');
-    expect(grid().getAttribute('aria-activedescendant')).toBe(rowWith('POST /shop/price 200').id);
+    expect(grid().getAttribute('aria-activedescendant')).toBe(dataRows()[0]!.id);
     expect(screen.getByRole('dialog', { name: /Log line #1/ })).toBeTruthy();
 
     await user.keyboard('{Escape}');

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { ReloadConfigResult, ReloadResult } from '../../src/shared/admin-api.js';
 import { OverviewView } from '../../src/renderer/src/views/overview.js';
 import { deferred, okReply } from './helpers/fake-api.js';
@@ -26,6 +26,24 @@ const RELOADED: ReloadResult = {
 };
 
 describe('the overview', () => {
+  it('counts the uptime itself and reads the status again only every 30 s (the events say the rest)', async () => {
+    vi.useFakeTimers({
+      shouldAdvanceTime: true,
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+    onTestFinished(() => void vi.useRealTimers());
+    test.api.ok('GET', '/api/status', status({ uptime: 3_590 }));
+    renderView(test, <OverviewView />);
+    expect(await figure('Uptime')).toBe('59 min');
+    await act(() => vi.advanceTimersByTimeAsync(12_000));
+    expect(await figure('Uptime')).toBe('1 h 0 min');
+    expect(test.api.callsTo('GET', '/api/status')).toHaveLength(1);
+    await act(() => vi.advanceTimersByTimeAsync(17_000));
+    expect(test.api.callsTo('GET', '/api/status')).toHaveLength(1);
+    await act(() => vi.advanceTimersByTimeAsync(2_000));
+    expect(test.api.callsTo('GET', '/api/status')).toHaveLength(2);
+  });
+
   it('opens the workspace folders through the desktop bridge, and offers no such button in a browser', async () => {
     test.api.ok('GET', '/api/status', status());
     const opened: string[] = [];

@@ -258,6 +258,36 @@ describe('the request panel', () => {
     expect(businessCalls(AREA.path)[0]!.headers.get('authorization')).toBe(`Bearer ${PASTED}`);
   });
 
+  it('sends with a business token created in this session by default, not the admin token', async () => {
+    test.secrets.add(CREATED.value);
+    rememberToken({ ...CREATED, role: 'business' });
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    expect((screen.getByLabelText('Token') as HTMLSelectElement).value).toBe(CREATED.id);
+    setBody('{"w": 2, "h": 3}');
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    expect(businessCalls(AREA.path)[0]!.headers.get('authorization')).toBe(`Bearer ${CREATED.value}`);
+
+    // Revoked (forgotten), it is no longer sent: the admin token is, as when there is none.
+    forgetToken(CREATED.id);
+    await waitFor(() => expect((screen.getByLabelText('Token') as HTMLSelectElement).value).toBe('admin'));
+  });
+
+  it('refuses to send an empty pasted token, and says what to do', async () => {
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    await user.selectOptions(screen.getByLabelText('Token'), 'Paste a token…');
+    const input = screen.getByLabelText('Token to send') as HTMLInputElement;
+    await user.type(input, '   ');
+    expect(sendButton().disabled).toBe(true);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/Paste the token to send/)).toBeTruthy();
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(businessCalls(AREA.path)).toHaveLength(0);
+  });
+
   it('sends no token when told, and shows the refusal', async () => {
     const { user } = open('/try/geometry/area');
     await selected(AREA.path);

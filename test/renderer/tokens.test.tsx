@@ -271,6 +271,45 @@ describe('revoking a token', () => {
     await waitFor(() => expect(screen.getByRole('status', { name: 'Remembered' }).textContent).toBe(''));
   });
 
+  it("takes a revoked token's value and its Copy button off the screen, and says it is revoked", async () => {
+    test.secrets.add(NEW_VALUE);
+    const tokens = serve();
+    tokens.revoke(CREATED.id);
+    const { user } = renderView(test, <TokensView />);
+    await table();
+    await user.type(screen.getByLabelText('Label'), 'reports');
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    await screen.findByRole('status', { name: 'New token' });
+    await waitFor(async () => expect(await labelsShown()).toContain('reports'));
+
+    await user.click(screen.getByRole('button', { name: 'Revoke reports' }));
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Revoke' }));
+    expect(await screen.findByText('Token “reports” revoked: it no longer works.')).toBeTruthy();
+    expect(screen.queryByRole('status', { name: 'New token' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Copy token' })).toBeNull();
+    expect(document.body.textContent).not.toContain(NEW_VALUE);
+  });
+
+  it('takes the value off the screen when another window revokes the token', async () => {
+    test.secrets.add(NEW_VALUE);
+    const tokens = serve();
+    tokens.revoke(CREATED.id);
+    const { user, queryClient } = renderView(test, <TokensView />);
+    await table();
+    await user.type(screen.getByLabelText('Label'), 'reports');
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    await screen.findByRole('status', { name: 'New token' });
+    await waitFor(async () => expect(await labelsShown()).toContain('reports'));
+
+    await fetch(`/api/tokens/${CREATED.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${test.adminToken}`, 'x-api-deploy-source': 'panel' },
+    });
+    await queryClient.invalidateQueries({ queryKey: ['tokens'] });
+    await waitFor(() => expect(screen.queryByRole('status', { name: 'New token' })).toBeNull());
+    expect(document.body.textContent).not.toContain(NEW_VALUE);
+  });
+
   it('shows the refusal to revoke the last admin token, and keeps it listed', async () => {
     serve([tokenList()[0]!]);
     test.api.on('DELETE', '/api/tokens/a1b2c3', () =>

@@ -56,20 +56,20 @@ export function Layout({ onLogout }: { onLogout?: () => void }) {
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">
-          <Activity aria-hidden size={20} /> API Deploy
+          <Activity aria-hidden size={20} /> <span className="nav-label">API Deploy</span>
         </div>
         <ul>
           {NAV.map(({ href, label, icon: Icon }) => (
             <li key={href}>
-              <Link href={href} aria-current={current(href) ? 'page' : undefined}>
-                <Icon aria-hidden size={17} /> {label}
+              <Link href={href} aria-current={current(href) ? 'page' : undefined} title={label}>
+                <Icon aria-hidden size={17} /> <span className="nav-label">{label}</span>
               </Link>
             </li>
           ))}
         </ul>
         <div className="sidebar-foot">
           <span className={`dot ${status.isError ? 'bad' : live ? 'good' : 'wait'}`} aria-hidden />
-          <span className="small" title={status.data?.url}>
+          <span className="small nav-label" title={status.data?.url}>
             {status.isError ? 'Server unreachable' : live ? 'Live' : 'Connecting…'}
           </span>
           {onLogout && (

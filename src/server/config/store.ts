@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { editJsonText } from './json-edit.js';
 import { ConfigError, validateConfig } from './load.js';
 
 /**
  * Changes the config file: reads it, lets `change` edit the parsed JSON, checks the result
- * against the schema, and writes it back atomically. Keys it does not touch keep their values
- * and order. Throws a ConfigError, writing nothing, if the file or the result is invalid.
+ * against the schema, and writes it back atomically. Only the values it changed are written
+ * anew: the rest of the file keeps its text (order, spacing, one-line arrays). Throws a
+ * ConfigError, writing nothing, if the file or the result is invalid.
  */
 export function updateConfigFile(
   configPath: string,
@@ -28,9 +30,11 @@ async function applyChange(
   configPath: string,
   change: (raw: Record<string, unknown>) => void,
 ): Promise<void> {
+  let text: string;
   let raw: unknown;
   try {
-    raw = JSON.parse((await readFile(configPath, 'utf8')).replace(/^\uFEFF/, ''));
+    text = (await readFile(configPath, 'utf8')).replace(/^\uFEFF/, '');
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
       `${configPath}: cannot be read as JSON, so it was not changed: ${(error as Error).message}`,
@@ -40,7 +44,8 @@ async function applyChange(
     throw new ConfigError(`${configPath}: the config must be a JSON object`);
   }
   const edited = raw as Record<string, unknown>;
+  const before: unknown = JSON.parse(text);
   change(edited);
   validateConfig(edited, configPath);
-  await writeFileAtomic(configPath, `${JSON.stringify(edited, null, 2)}\n`);
+  await writeFileAtomic(configPath, editJsonText(text, before, edited));
 }

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { PANEL_PATH } from '../../shared/admin-api.js';
 import { adminRouter } from './admin.js';
 import { controlRouter } from './control.js';
 import { tokensRouter } from './tokens.js';
@@ -45,7 +46,7 @@ export function createApp(
     next();
   });
   app.use(
-    '/panel',
+    PANEL_PATH,
     securityHeaders({ useDefaults: false, directives: PANEL_CSP }),
     ...panelHandlers(panelDir),
   );

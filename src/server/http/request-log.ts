@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestSpan, Tracer } from '../trace/tracer.js';
 import { parseTraceparent, type TraceParent } from '../trace/trace-context.js';
+import { PANEL_PATH, PANEL_SOURCE, SOURCE_HEADER } from '../../shared/admin-api.js';
 import type { RuntimeContext } from './context.js';
 import { endpointOf, keepClient } from './request.js';
 
@@ -25,6 +26,9 @@ interface RequestNotes {
   response?: string;
   /** The request's span, when tracing is on (business calls only). */
   span?: RequestSpan;
+  /** An error answer's code and message, as the envelope says them. */
+  code?: string;
+  error?: string;
 }
 
 /**
@@ -41,6 +45,16 @@ export function note(res: ServerResponse, more: RequestNotes): void {
 }
 
 export const setTokenLabel = (res: ServerResponse, label: string) => note(res, { tokenLabel: label });
+
+/**
+ * Whether the control panel itself made a request: its admin calls say so in SOURCE_HEADER,
+ * and only the panel loads its page and assets. Business calls are the user's, wherever from.
+ */
+export function isPanelRequest(req: IncomingMessage, endpoint: string): boolean {
+  if (endpoint === PANEL_PATH || endpoint.startsWith(`${PANEL_PATH}/`)) return true;
+  const source = req.headers[SOURCE_HEADER];
+  return typeof source === 'string' && source.trim().toLowerCase() === PANEL_SOURCE;
+}
 
 /** The span of a business request, when tracing is on. */
 export const requestSpanOf = (res: ServerResponse): RequestSpan | undefined =>
@@ -98,6 +112,9 @@ export function trackRequest(
         tokenLabel: noted?.tokenLabel,
         body: logging.logRequestBody ? noted?.body : undefined,
         response: logging.logResponseData ? noted?.response : undefined,
+        source: !business && isPanelRequest(req, endpoint) ? PANEL_SOURCE : undefined,
+        code: noted?.code,
+        error: noted?.error,
       });
     } catch (error) {
       runtime.logger.error({ kind: 'error', requestId: id, err: error }, 'logging a request failed');

@@ -4,6 +4,7 @@ import { CallError } from '../exec/pool.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from '../core/errors.js';
 import { clientOf, endpointOf } from './request.js';
+import { note } from './request-log.js';
 
 const AUTH_FAILURES = new Set([
   'MISSING_TOKEN',
@@ -72,6 +73,8 @@ export function respondError(
     endpoint,
   };
   if (httpError.details) envelope.details = httpError.details;
+  // The request's log line says what went wrong, not only its status.
+  note(res, { code: envelope.code, error: envelope.error });
   writeJson(res, httpError.status, JSON.stringify(envelope));
 }
 

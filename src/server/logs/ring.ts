@@ -1,4 +1,4 @@
-import { LOG_KINDS } from '../../shared/admin-api.js';
+import { LOG_KINDS, PANEL_SOURCE } from '../../shared/admin-api.js';
 import { z } from 'zod';
 
 /** A log entry as the admin API returns it: pino's fields, plus its sequence number. */
@@ -23,6 +23,8 @@ export const logFilterSchema = z.strictObject({
     .refine((value) => !Number.isNaN(sinceMs(value)), 'expected an ISO date or milliseconds since 1970')
     .optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(200),
+  /** `hide`: leave out the request lines the control panel itself caused (`source: "panel"`). */
+  panel: z.enum(['show', 'hide']).default('show'),
   token: z.string().optional(), // the admin token may come as ?token=
 });
 
@@ -35,6 +37,7 @@ function sinceMs(value: string): number {
 /** Whether an entry passes the filters. */
 export function matches(entry: LogEntry, line: string, filter: LogFilter): boolean {
   if (filter.type && entry.kind !== filter.type) return false;
+  if (filter.panel === 'hide' && entry.source === PANEL_SOURCE) return false;
   if (filter.level && entry.level < LEVELS[filter.level]!) return false;
   if (filter.requestId && entry.requestId !== filter.requestId) return false;
   if (filter.endpoint && !String(entry.endpoint ?? '').startsWith(filter.endpoint)) return false;

@@ -126,6 +126,10 @@ export function setupPanelTest(): PanelTest {
         expect(bearers, `the Authorization of ${call.method} ${call.path}`).toContain(
           call.headers.get('authorization'),
         );
+        // So the Logs view can tell the panel's own requests from the user's.
+        expect(call.headers.get('x-api-deploy-source'), `the source of ${call.method} ${call.path}`).toBe(
+          'panel',
+        );
       }
       for (const secret of test.secrets) {
         expect(call.url.includes(secret), `a token in the URL ${call.url}`).toBe(false);

@@ -1,4 +1,4 @@
-import { SOURCE_HEADER } from '../../../shared/admin-api.js';
+import { PANEL_SOURCE, SOURCE_HEADER } from '../../../shared/admin-api.js';
 import type { Envelope, ErrorDetail } from '../../../shared/contract.js';
 import type { Session } from '../session.js';
 
@@ -27,8 +27,14 @@ export function urlOf(session: Session, path: string, query: Query = {}): string
   return `${session.baseUrl}${path}${search ? `?${search}` : ''}`;
 }
 
-/** The header of the panel's own saves, so the file's history says they came from the panel. */
-export const PANEL_SAVE = { [SOURCE_HEADER]: 'panel' };
+/**
+ * The headers of every admin call the panel makes: its admin token (as Bearer, so it is never
+ * in a URL) and its source, so its saves' versions say `panel` and the Logs view can tell its
+ * own request lines from the user's.
+ */
+export function adminHeaders(session: Session): Record<string, string> {
+  return { authorization: `Bearer ${session.adminToken}`, [SOURCE_HEADER]: PANEL_SOURCE };
+}
 
 /**
  * Calls the admin API with the session's admin token (as Bearer, so it is never in a URL) and
@@ -50,7 +56,7 @@ export async function adminRequest<T>(
     response = await fetch(urlOf(session, path, query), {
       method,
       headers: {
-        authorization: `Bearer ${session.adminToken}`,
+        ...adminHeaders(session),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },

@@ -45,12 +45,21 @@ export const keys = {
   config: ['config'],
 } satisfies Record<string, QueryKey | ((...args: never[]) => QueryKey)>;
 
-export function useStatus() {
+/**
+ * How often the few figures no event announces are read again: the memory in use (the
+ * overview) and the calls per endpoint (the endpoints view). Everything else is refreshed by
+ * the runtime's events (`useRuntimeEvents`), and polls stop while the panel is hidden.
+ */
+export const STATUS_REFRESH_MS = 30_000;
+export const METRICS_REFRESH_MS = 15_000;
+
+/** The runtime's status; refreshed by events, and every `refreshMs` when given. */
+export function useStatus({ refreshMs }: { refreshMs?: number } = {}) {
   const session = useSession();
   return useQuery({
     queryKey: keys.status,
     queryFn: ({ signal }) => adminRequest<RuntimeStatus>(session, 'GET', '/api/status', { signal }),
-    refetchInterval: 5000,
+    refetchInterval: refreshMs ?? false,
   });
 }
 
@@ -68,7 +77,7 @@ export function useMetrics() {
     queryKey: keys.metrics,
     queryFn: ({ signal }) =>
       adminRequest<{ endpoints: EndpointMetrics[] }>(session, 'GET', '/api/metrics', { signal }),
-    refetchInterval: 5000,
+    refetchInterval: METRICS_REFRESH_MS,
   });
 }
 

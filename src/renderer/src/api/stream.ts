@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import type { Session } from '../session.js';
-import { urlOf, type Query } from './client.js';
+import { adminHeaders, urlOf, type Query } from './client.js';
 
 export interface StreamHandlers {
   onEvent(event: string, data: string): void;
@@ -26,7 +26,7 @@ export async function followStream(
   while (!signal.aborted) {
     try {
       const response = await fetch(urlOf(session, path, query), {
-        headers: { authorization: `Bearer ${session.adminToken}`, accept: 'text/event-stream' },
+        headers: { ...adminHeaders(session), accept: 'text/event-stream' },
         signal,
       });
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);

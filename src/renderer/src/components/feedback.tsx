@@ -38,8 +38,3 @@ export function formatDuration(seconds: number): string {
   if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
   return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
 }
-
-/** A local date and time, or an em dash. */
-export function formatTime(iso: string | undefined): string {
-  return iso ? new Date(iso).toLocaleString() : '—';
-}

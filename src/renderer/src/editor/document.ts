@@ -2,13 +2,13 @@
  * The open file of the editor: loading it, the text being edited and whether it differs from
  * the file on disk, saving it (only over the version it was edited from), following changes
  * made on disk meanwhile (disk-changes.ts), and the server's check of the text while it is
- * typed. Also the file actions (create, rename, delete) with the caches they make stale. No
+ * typed. Also the file actions (rename, delete) with the caches they make stale. No
  * Monaco here: the editor component feeds `setValue` and shows `diagnostics`.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Diagnostic, FileContent, ReloadResult, SavedFile } from '../../../shared/admin-api.js';
-import { adminRequest, PANEL_SAVE } from '../api/client.js';
+import { adminRequest } from '../api/client.js';
 import { keys, useSession } from '../api/hooks.js';
 import { conflictOf, reconcile, useDiskCheck, type DiskSynced } from './disk-changes.js';
 import { fileUrl, isWritable } from './files.js';
@@ -21,6 +21,8 @@ interface LoadedState extends DiskSynced {
   path: string | undefined;
   status: 'loading' | 'ready' | 'error';
   loadError?: unknown;
+  /** A new file not saved yet: nothing is on disk until the first save creates it. */
+  isNew?: boolean;
 }
 
 export interface SaveOptions {
@@ -50,8 +52,14 @@ export interface EditorDocument extends LoadedState {
 /**
  * `listed` is the file tree's modification time of the file (null: not in the tree; undefined:
  * the tree is not loaded): when it differs from the one the file was read at, it is read again.
+ * `draft` is the text of a new file at `path`, not on disk: it is edited as unsaved, and the
+ * first save creates the file (never over one that appeared meanwhile).
  */
-export function useEditorDocument(path: string | undefined, listed?: string | null): EditorDocument {
+export function useEditorDocument(
+  path: string | undefined,
+  listed?: string | null,
+  draft?: string,
+): EditorDocument {
   const session = useSession();
   const invalidate = useInvalidateAfterReload();
   const [state, setState] = useState<LoadedState>(() => loading(path));
@@ -64,8 +72,11 @@ export function useEditorDocument(path: string | undefined, listed?: string | nu
   const current = state.path === path ? state : loading(path);
   const latest = useRef(current);
   const savingNow = useRef(false);
+  // Read when a path is opened (or reverted), not a reason to open it again: a save ends the draft.
+  const draftText = useRef(draft);
   useEffect(() => {
     latest.current = current;
+    draftText.current = draft;
   });
 
   useEffect(() => {
@@ -74,6 +85,11 @@ export function useEditorDocument(path: string | undefined, listed?: string | nu
     setCheckError(undefined);
     setChecking(false);
     if (path === undefined) return;
+    if (draftText.current !== undefined) {
+      const text = draftText.current;
+      setState({ path, status: 'ready', value: text, saved: '', isNew: true, revision: ++loads });
+      return;
+    }
     const abort = new AbortController();
     adminRequest<FileContent>(session, 'GET', fileUrl(path), { signal: abort.signal }).then(
       (file) =>
@@ -104,7 +120,7 @@ export function useEditorDocument(path: string | undefined, listed?: string | nu
   useDiskCheck({
     session,
     path,
-    ready: status === 'ready',
+    ready: status === 'ready' && !current.isNew,
     busy: saving,
     known: current.modified,
     listed,
@@ -150,19 +166,23 @@ export function useEditorDocument(path: string | undefined, listed?: string | nu
 
   const save = useCallback(
     async ({ force = false }: SaveOptions = {}): Promise<SavedFile | undefined> => {
-      const { path: saving, status: loaded, value: content, version } = latest.current;
+      const { path: saving, status: loaded, value: content, version, isNew } = latest.current;
       if (saving === undefined || loaded !== 'ready' || savingNow.current) return undefined;
       savingNow.current = true;
       setSaving(true);
       const update = (change: Partial<LoadedState>) =>
         setState((previous) => (previous.path === saving ? { ...previous, ...change } : previous));
       try {
-        const body = force ? { content } : { content, baseVersion: version };
+        // A new file only where there is none (409 FILE_EXISTS); else over the version edited.
+        const body = isNew
+          ? { content, baseVersion: null }
+          : force
+            ? { content }
+            : { content, baseVersion: version };
         const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(saving), {
           body,
-          headers: PANEL_SAVE,
         });
-        update({ saved: content, version: result.version, disk: undefined });
+        update({ saved: content, version: result.version, disk: undefined, isNew: false });
         invalidate();
         return result;
       } catch (error) {
@@ -181,7 +201,7 @@ export function useEditorDocument(path: string | undefined, listed?: string | nu
 
   return {
     ...current,
-    dirty: current.status === 'ready' && current.value !== current.saved,
+    dirty: current.status === 'ready' && (current.isNew === true || current.value !== current.saved),
     readOnly,
     setValue,
     save,
@@ -214,28 +234,15 @@ export interface RenamedFile {
   reload: ReloadResult;
 }
 
-/** Create (a PUT of a new path), rename and delete; each answers the reload it caused. */
+/** Rename and delete; each answers the reload it caused. (A new file is created by its first save.) */
 export function useFileActions() {
   const session = useSession();
   const invalidate = useInvalidateAfterReload();
   return {
-    create: useCallback(
-      async (path: string, content: string) => {
-        // A new file only: never over one that exists (409 FILE_EXISTS, shown by the dialog).
-        const result = await adminRequest<SavedFile>(session, 'PUT', fileUrl(path), {
-          body: { content, baseVersion: null },
-          headers: PANEL_SAVE,
-        });
-        invalidate();
-        return result;
-      },
-      [session, invalidate],
-    ),
     rename: useCallback(
       async (from: string, to: string) => {
         const result = await adminRequest<RenamedFile>(session, 'POST', '/api/files/rename', {
           body: { from, to },
-          headers: PANEL_SAVE,
         });
         invalidate();
         return result;

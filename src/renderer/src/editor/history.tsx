@@ -11,7 +11,8 @@ import { Link } from 'wouter';
 import type { HistoryVersion, RestoredVersion, VersionSource } from '../../../shared/admin-api.js';
 import { useFileHistory, useHistoryFiles, useHistoryVersion, useRestoreVersion } from '../api/hooks.js';
 import { ConfirmDialog } from '../components/confirm.js';
-import { ErrorNotice, formatTime } from '../components/feedback.js';
+import { ErrorNotice } from '../components/feedback.js';
+import { formatDateTime } from '../time.js';
 import { usePrefersDark } from '../use-prefers-dark.js';
 import { languageOf } from './files.js';
 import './monaco.js';
@@ -100,7 +101,7 @@ export function HistoryPanel({ path, current, baseVersion, dirty, onRestored, on
             <>
               <div className="editor-history-actions small">
                 <span>
-                  <strong>{formatTime(chosen.time)}</strong>{' '}
+                  <strong>{formatDateTime(chosen.time)}</strong>{' '}
                   <span className="muted">
                     (left) against {deleted ? 'nothing: the file is deleted' : 'the editor’s text'} (right)
                   </span>
@@ -153,7 +154,7 @@ function VersionRow({
   const { reload } = version;
   return (
     <button type="button" className="history-version" aria-pressed={selected} onClick={onSelect}>
-      <time dateTime={version.time}>{formatTime(version.time)}</time>
+      <time dateTime={version.time}>{formatDateTime(version.time)}</time>
       <span className="history-version-meta">
         <span className="badge">{SOURCE_LABELS[version.source]}</span>
         <span className="muted">{formatSize(version.size)}</span>
@@ -234,7 +235,7 @@ export function DeletedFiles({ open }: { open?: string }) {
               href={`/editor/${file.path}`}
               className="file-tree-row"
               aria-current={file.path === open ? 'page' : undefined}
-              title={`${file.path}: ${file.versions} version${file.versions === 1 ? '' : 's'}, the newest ${formatTime(file.latest)}`}
+              title={`${file.path}: ${file.versions} version${file.versions === 1 ? '' : 's'}, the newest ${formatDateTime(file.latest)}`}
             >
               <span className="file-tree-name">{file.path}</span>
               <span className="file-tree-module">deleted</span>

@@ -5,7 +5,14 @@ import { isHelperPath, moduleNameOf } from './files.js';
 
 /** What the last action did, shown above the editor while its file is open. */
 export type Notice =
-  | { kind: 'reload'; title: string; reload: ReloadResult; on?: string }
+  | {
+      kind: 'reload';
+      title: string;
+      reload: ReloadResult;
+      on?: string;
+      /** The file a save wrote: a reload that failed on it is said first and plainly. */
+      saved?: string;
+    }
   | { kind: 'error'; title: string; error: unknown; on?: string };
 
 /** Module, helper or other file, with what the registry says of it. */
@@ -37,8 +44,19 @@ export function FileRole({
   );
 }
 
-/** The result of the last save, rename or delete, or why it failed; dismissable. */
-export function NoticeView({ notice, onClose }: { notice: Notice; onClose: () => void }) {
+/**
+ * The result of the last save, rename or delete, or why it failed; dismissable. `lastGood`:
+ * the saved file's module still serves an earlier version (the registry says so).
+ */
+export function NoticeView({
+  notice,
+  onClose,
+  lastGood = false,
+}: {
+  notice: Notice;
+  onClose: () => void;
+  lastGood?: boolean;
+}) {
   if (notice.kind === 'error') {
     return (
       <div className="editor-notice">
@@ -50,6 +68,27 @@ export function NoticeView({ notice, onClose }: { notice: Notice; onClose: () =>
     );
   }
   const { reload } = notice;
+  const brokenSave = notice.saved ? reload.failed.filter((failure) => failure.file === notice.saved) : [];
+  if (brokenSave.length > 0) {
+    return (
+      <div className="notice bad editor-notice" role="alert">
+        <div className="stack">
+          <div>
+            <strong>{notice.saved} is saved, but it does not load</strong>: its module has errors.{' '}
+            {lastGood
+              ? 'The last good version keeps serving its endpoints until they are fixed.'
+              : 'It has no earlier good version: its endpoints answer 503 MODULE_UNAVAILABLE until they are fixed.'}
+          </div>
+          {brokenSave.map((failure) => (
+            <LoadErrorItem key={`${failure.module}:${failure.file}`} error={failure} />
+          ))}
+        </div>
+        <button type="button" className="icon-button small" onClick={onClose} aria-label="Dismiss">
+          ×
+        </button>
+      </div>
+    );
+  }
   return (
     <div className={`notice ${reload.failed.length ? 'bad' : 'good'} editor-notice`} role="status">
       <div className="stack">

@@ -3,7 +3,7 @@ import { ScrollText } from 'lucide-react';
 import type { LogEntry } from '../../../shared/admin-api.js';
 import { adminRequest } from '../api/client.js';
 import { useSession } from '../api/hooks.js';
-import { formatTime, levelName } from './logs/format.js';
+import { formatLogTime, levelName } from './logs/format.js';
 
 /** Fields every line has, or that the table already shows: not repeated as the line's fields. */
 const SHOWN = new Set(['seq', 'time', 'level', 'kind', 'msg', 'requestId', 'endpoint', 'pid', 'hostname']);
@@ -40,7 +40,7 @@ export function CallLog({ requestId }: { requestId: string }) {
           <tbody>
             {lines.data.map((entry) => (
               <tr key={entry.seq}>
-                <td className="mono muted fit">{formatTime(entry.time)}</td>
+                <td className="mono muted fit">{formatLogTime(entry.time)}</td>
                 <td className="fit">
                   <span className={`badge ${entry.level >= 50 ? 'bad' : entry.level >= 40 ? 'warn' : ''}`}>
                     {levelName(entry.level)}

@@ -1,7 +1,7 @@
 import { FilePlus2, History, Pencil, RotateCcw, Save, Trash2 } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
-import type { FileContent } from '../../../shared/admin-api.js';
+import type { FileContent, SavedFile } from '../../../shared/admin-api.js';
 import { adminRequest, ApiError } from '../api/client.js';
 import { useFiles, useRegistry, useSession } from '../api/hooks.js';
 import { ConfirmDialog } from '../components/confirm.js';
@@ -42,8 +42,14 @@ export function EditorView({ file }: { file?: string }) {
   const entries = useMemo(() => files.data ?? [], [files.data]);
   const modified = useMemo(() => fileTimes(entries), [entries]);
   const paths = useMemo(() => new Set(modified.keys()), [modified]);
+  // A new file's text until its first save: nothing is written (and no endpoint answers) before.
+  const [draft, setDraft] = useState<{ path: string; text: string }>();
   // The tree's time of the open file: when it changes (the tree follows the runtime's reloads), the file is read again.
-  const doc = useEditorDocument(file, file && files.data ? (modified.get(file) ?? null) : undefined);
+  const doc = useEditorDocument(
+    file,
+    file && files.data ? (modified.get(file) ?? null) : undefined,
+    draft && draft.path === file ? draft.text : undefined,
+  );
   const actions = useFileActions();
   const [, navigate] = useLocation();
   const [notice, setNotice] = useState<Notice>();
@@ -59,6 +65,8 @@ export function EditorView({ file }: { file?: string }) {
   useEffect(() => {
     setTypescriptMarkers([]);
     setHelperError(undefined);
+    // Left without saving (the leave guard asked): the new file was never made.
+    setDraft((current) => (current?.path === file ? current : undefined));
   }, [file]);
 
   const save = useCallback(
@@ -66,8 +74,10 @@ export function EditorView({ file }: { file?: string }) {
       if (!file || doc.readOnly) return;
       try {
         const result = await doc.save(options);
-        if (result)
-          setNotice({ kind: 'reload', title: `Saved ${result.path}`, reload: result.reload, on: file });
+        if (result) {
+          setDraft(undefined);
+          setNotice(savedNotice(file, result));
+        }
       } catch (error) {
         // Refused because the file changed on disk: the document's conflict notice says so.
         setNotice(
@@ -182,7 +192,7 @@ export function EditorView({ file }: { file?: string }) {
                     type="button"
                     onClick={() => setHistoryFor(historyFor === file ? undefined : file)}
                     aria-pressed={showHistory}
-                    disabled={missing || doc.readOnly}
+                    disabled={missing || doc.readOnly || doc.isNew}
                     title="Versions of this file kept at each save: compare and restore"
                   >
                     <History size={15} aria-hidden /> History
@@ -192,7 +202,11 @@ export function EditorView({ file }: { file?: string }) {
                     className="primary"
                     onClick={() => void save()}
                     disabled={!doc.dirty || doc.saving || doc.readOnly}
-                    title="Save and reload (Ctrl+S / ⌘S)"
+                    title={
+                      problems.length > 0
+                        ? `Save and reload (Ctrl+S / ⌘S). ${problems.length} problem(s) below: a module that does not load keeps serving its last good version`
+                        : 'Save and reload (Ctrl+S / ⌘S)'
+                    }
                   >
                     <Save size={15} aria-hidden /> {doc.saving ? 'Saving…' : 'Save'}
                   </button>
@@ -207,7 +221,7 @@ export function EditorView({ file }: { file?: string }) {
                   <button
                     type="button"
                     onClick={() => setDialog('rename')}
-                    disabled={doc.status !== 'ready' || doc.readOnly}
+                    disabled={doc.status !== 'ready' || doc.readOnly || doc.isNew}
                   >
                     <Pencil size={15} aria-hidden /> Rename
                   </button>
@@ -215,7 +229,7 @@ export function EditorView({ file }: { file?: string }) {
                     type="button"
                     className="danger"
                     onClick={() => setDialog('delete')}
-                    disabled={doc.status !== 'ready' || doc.readOnly}
+                    disabled={doc.status !== 'ready' || doc.readOnly || doc.isNew}
                   >
                     <Trash2 size={15} aria-hidden /> Delete
                   </button>
@@ -232,7 +246,19 @@ export function EditorView({ file }: { file?: string }) {
                   onOverwrite={() => void save({ force: true })}
                 />
               )}
-              {shownNotice && <NoticeView notice={shownNotice} onClose={() => setNotice(undefined)} />}
+              {doc.isNew && (
+                <p className="notice small" role="status">
+                  A new file, not saved yet: nothing is written to the APIs folder, and no endpoint answers,
+                  until you save it.
+                </p>
+              )}
+              {shownNotice && (
+                <NoticeView
+                  notice={shownNotice}
+                  lastGood={registryModule !== undefined}
+                  onClose={() => setNotice(undefined)}
+                />
+              )}
               {doc.status === 'error' && (
                 <ErrorNotice error={doc.loadError} title={`${file} cannot be opened`} />
               )}
@@ -307,14 +333,14 @@ export function EditorView({ file }: { file?: string }) {
           hint={
             <>
               <code>shop.ts</code> answers at <code>/shop/…</code>, <code>billing/invoice.ts</code> at{' '}
-              <code>/billing/invoice/…</code>; a name starting with <code>_</code> is a helper.
+              <code>/billing/invoice/…</code>; a name starting with <code>_</code> is a helper. It opens with
+              an example to edit, and is written when you save it.
             </>
           }
           check={(name) => checkFileName(name, { existing: paths })}
           onSubmit={async (path) => {
-            const result = await actions.create(path, newFileText(path));
+            setDraft({ path, text: newFileText(path) });
             setDialog(undefined);
-            setNotice({ kind: 'reload', title: `Created ${path}`, reload: result.reload, on: path });
             navigate(`/editor/${path}`);
           }}
           onCancel={() => setDialog(undefined)}
@@ -390,8 +416,7 @@ export function EditorView({ file }: { file?: string }) {
           }}
           onSave={async () => {
             const result = await doc.save();
-            if (result)
-              setNotice({ kind: 'reload', title: `Saved ${result.path}`, reload: result.reload, on: file });
+            if (result) setNotice(savedNotice(file, result));
             setLeaving(undefined);
             leaving.proceed();
           }}
@@ -399,4 +424,15 @@ export function EditorView({ file }: { file?: string }) {
       )}
     </div>
   );
+}
+
+/** What a save says: its reload, and first whether the saved file's own module failed to load. */
+function savedNotice(file: string, result: SavedFile): Notice {
+  return {
+    kind: 'reload',
+    title: `Saved ${result.path}`,
+    reload: result.reload,
+    on: file,
+    saved: result.path,
+  };
 }

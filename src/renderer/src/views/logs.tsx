@@ -52,7 +52,7 @@ export function LogsView() {
   ) : filtered ? (
     <p>
       No log lines match these filters yet.{' '}
-      <button type="button" onClick={() => setFilters(NO_FILTERS)}>
+      <button type="button" onClick={() => setFilters({ ...NO_FILTERS, panel: filters.panel })}>
         Clear filters
       </button>
     </p>

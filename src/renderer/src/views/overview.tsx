@@ -1,12 +1,15 @@
 import { FolderOpen, RefreshCw, Settings2 } from 'lucide-react';
 import type { ReloadConfigResult, ReloadResult, SharedStateStatus } from '../../../shared/admin-api.js';
-import { useReload, useReloadConfig, useStatus } from '../api/hooks.js';
-import { ErrorNotice, formatDuration, formatTime, Loading } from '../components/feedback.js';
+import { useEffect, useState } from 'react';
+import { STATUS_REFRESH_MS, useReload, useReloadConfig, useStatus } from '../api/hooks.js';
+import { ErrorNotice, formatDuration, Loading } from '../components/feedback.js';
+import { formatDateTime } from '../time.js';
 import { LoadErrorItem } from '../components/load-error.js';
 
 /** The server at a glance, and the two reload buttons of the seed's admin API. */
 export function OverviewView() {
-  const status = useStatus();
+  const status = useStatus({ refreshMs: STATUS_REFRESH_MS });
+  const uptime = useUptime(status.data?.uptime, status.dataUpdatedAt);
   const reload = useReload();
   const reloadConfig = useReloadConfig();
   const data = status.data;
@@ -67,7 +70,7 @@ export function OverviewView() {
           </section>
 
           <section className="grid" aria-label="Figures">
-            <Stat label="Uptime" value={formatDuration(data.uptime)} />
+            <Stat label="Uptime" value={formatDuration(uptime ?? 0)} />
             <Stat label="Hot reload" value={data.hotReload ? 'On' : 'Off'} />
             <Stat label="Modules" value={data.modules} />
             <Stat label="Endpoints" value={data.endpoints} />
@@ -115,9 +118,22 @@ function SharedStateRow({ shared }: { shared: SharedStateStatus }) {
       <span className="label">Shared state</span>
       <span className={`dot ${dot}`} aria-hidden />
       <span className={shared.redis === 'unreachable' ? 'error-text' : undefined}>{text}</span>
-      <span className="muted">since {formatTime(shared.since)}</span>
+      <span className="muted">since {formatDateTime(shared.since)}</span>
     </div>
   );
+}
+
+/**
+ * The uptime the server last answered (`readAt`, this machine's clock), counted on here each
+ * second rather than asked of the server again: its clock may differ from this one.
+ */
+function useUptime(answered: number | undefined, readAt: number): number | undefined {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return answered === undefined ? undefined : answered + Math.max(0, now - readAt) / 1000;
 }
 
 function Stat({ label, value, bad }: { label: string; value: string | number; bad?: boolean }) {

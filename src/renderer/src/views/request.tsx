@@ -18,10 +18,11 @@ import {
   type Replay,
 } from '../request-history.js';
 import { checkBody, exampleBody, type JsonSchema } from '../schema.js';
-import { useRememberedTokens } from '../token-memory.js';
+import { useRememberedTokens, type RememberedToken } from '../token-memory.js';
 import { usePrefersDark } from '../use-prefers-dark.js';
 import { CallLog } from './call-log.js';
 import { SavedRequests } from './saved-requests.js';
+import { formatClock } from '../time.js';
 
 const ADMIN = 'admin';
 const PASTE = 'paste';
@@ -43,7 +44,9 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   const schema = (selected?.params ?? {}) as JsonSchema;
 
   const [bodyText, setBodyText] = useState('{}');
-  const [tokenChoice, setTokenChoice] = useState(ADMIN);
+  // Until one is chosen: the newest business token the panel knows, else its admin token.
+  const [chosenToken, setTokenChoice] = useState<string>();
+  const tokenChoice = tokenChoiceOf(chosenToken, remembered);
   const [pasted, setPasted] = useState('');
   const [result, setResult] = useState<CallResult>();
   const [failure, setFailure] = useState<unknown>();
@@ -72,6 +75,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   }, [selected?.path]);
 
   const problems = selected ? checkBody(bodyText, schema) : [];
+  const noPastedToken = tokenChoice === PASTE && pasted.trim() === '';
   const notJson = problems[0]?.startsWith('Not valid JSON') || problems[0]?.startsWith('The body must');
   const token =
     tokenChoice === ADMIN
@@ -84,7 +88,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
 
   async function send() {
     // A ref, not the state: two quick Ctrl+Enter presses come before a re-render.
-    if (!selected || notJson || sendingNow.current) return;
+    if (!selected || notJson || noPastedToken || sendingNow.current) return;
     sendingNow.current = true;
     setSending(true);
     setFailure(undefined);
@@ -171,12 +175,12 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
               value={tokenChoice}
               onChange={(event) => setTokenChoice(event.target.value)}
             >
-              <option value={ADMIN}>This panel&apos;s admin token</option>
               {remembered.map((known) => (
                 <option key={known.id} value={known.id}>
                   {known.label} (created in this session)
                 </option>
               ))}
+              <option value={ADMIN}>This panel&apos;s admin token</option>
               <option value={PASTE}>Paste a token…</option>
               <option value={NONE}>No token</option>
             </select>
@@ -186,8 +190,15 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
                 aria-label="Token to send"
                 placeholder="Token value (not stored)"
                 value={pasted}
+                aria-invalid={noPastedToken}
+                aria-describedby="pasted-token-hint"
                 onChange={(event) => setPasted(event.target.value)}
               />
+            )}
+            {noPastedToken && (
+              <span id="pasted-token-hint" className="warn-text small">
+                Paste the token to send (or choose No token to call without one).
+              </span>
             )}
           </div>
 
@@ -219,7 +230,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
               type="button"
               className="primary"
               onClick={send}
-              disabled={!selected || notJson || sending}
+              disabled={!selected || notJson || noPastedToken || sending}
             >
               <Send size={15} aria-hidden /> {sending ? 'Sending…' : 'Send'}
             </button>
@@ -292,7 +303,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
                   <code>{entry.endpoint}</code>
                   <span className="muted small mono">{oneLine(entry.body)}</span>
                   <span className="muted small">
-                    {Math.round(entry.durationMs)} ms · {new Date(entry.at).toLocaleTimeString()}
+                    {Math.round(entry.durationMs)} ms · {formatClock(entry.at)}
                   </span>
                 </button>
               </li>
@@ -367,4 +378,18 @@ function safeParse(text: string, otherwise: unknown = {}): unknown {
   } catch {
     return otherwise;
   }
+}
+
+/**
+ * The token choice in force: the one chosen, while it is still offered (a revoked token is
+ * forgotten), else the newest business token created in this session, else the admin token.
+ */
+function tokenChoiceOf(chosen: string | undefined, remembered: readonly RememberedToken[]): string {
+  const offered = (choice: string) =>
+    choice === ADMIN ||
+    choice === PASTE ||
+    choice === NONE ||
+    remembered.some((known) => known.id === choice);
+  if (chosen !== undefined && offered(chosen)) return chosen;
+  return remembered.findLast((known) => known.role === 'business')?.id ?? ADMIN;
 }

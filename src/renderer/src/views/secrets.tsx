@@ -4,7 +4,8 @@ import { SECRET_ENV_PREFIX, secretNameProblem, type SecretInfo } from '../../../
 import { useDeleteSecret, useSecrets, useSetSecret } from '../api/hooks.js';
 import { ConfirmDialog } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
-import { ErrorNotice, formatTime, Loading } from '../components/feedback.js';
+import { ErrorNotice, Loading } from '../components/feedback.js';
+import { formatDateTime } from '../time.js';
 
 /**
  * The workspace's secrets: names and dates (never a value), a form to add or replace one (the
@@ -161,8 +162,8 @@ export function SecretsView() {
                     <span className="badge">secrets file</span>
                   )}
                 </td>
-                <td>{formatTime(secret.created)}</td>
-                <td>{formatTime(secret.updated)}</td>
+                <td>{formatDateTime(secret.created)}</td>
+                <td>{formatDateTime(secret.updated)}</td>
                 <td>
                   <div className="row">
                     <CopyButton text={`secret('${secret.name}')`} label="Copy code" />

@@ -4,7 +4,8 @@ import type { CreatedToken, TokenInfo, TokenRole } from '../../../shared/admin-a
 import { useCreateToken, useRevokeToken, useTokens } from '../api/hooks.js';
 import { ConfirmDialog } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
-import { ErrorNotice, formatTime, Loading } from '../components/feedback.js';
+import { ErrorNotice, Loading } from '../components/feedback.js';
+import { formatDateTime } from '../time.js';
 import { forgetToken, rememberToken } from '../token-memory.js';
 
 /** The tokens of the config file: list (never values), create (value shown once), revoke. */
@@ -14,8 +15,16 @@ export function TokensView() {
   const revoke = useRevokeToken();
   const [label, setLabel] = useState('');
   const [role, setRole] = useState<TokenRole>('business');
-  const [created, setCreated] = useState<CreatedToken>();
+  const [created, setCreated] = useState<{ token: CreatedToken; at: number }>();
   const [revoking, setRevoking] = useState<TokenInfo>();
+  const [revoked, setRevoked] = useState<TokenInfo>();
+  // A revoked token's value is worth nothing: it goes from the screen, whoever revoked it (a
+  // list read after it was created that no longer has it says another window did).
+  const shown =
+    created &&
+    !(tokens.dataUpdatedAt > created.at && !tokens.data?.some((token) => token.id === created.token.id))
+      ? created.token
+      : undefined;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -23,7 +32,8 @@ export function TokensView() {
       { label: label.trim(), role },
       {
         onSuccess: (token) => {
-          setCreated(token);
+          setCreated({ token, at: Date.now() });
+          setRevoked(undefined);
           setLabel('');
           rememberToken({ id: token.id, label: token.label, value: token.token, role: token.role });
         },
@@ -66,14 +76,14 @@ export function TokensView() {
       </form>
       <ErrorNotice error={create.error} title="Could not create the token" />
 
-      {created && (
+      {shown && (
         <section className="card stack notice good" aria-label="New token" role="status">
-          <strong>Token “{created.label}” created. Copy it now: it is not shown again.</strong>
+          <strong>Token “{shown.label}” created. Copy it now: it is not shown again.</strong>
           <div className="row">
             <code className="token-value" data-testid="new-token-value">
-              {created.token}
+              {shown.token}
             </code>
-            <CopyButton text={created.token} label="Copy token" />
+            <CopyButton text={shown.token} label="Copy token" />
             <button type="button" onClick={() => setCreated(undefined)}>
               Done
             </button>
@@ -86,6 +96,11 @@ export function TokensView() {
 
       <ErrorNotice error={tokens.error} />
       <ErrorNotice error={revoke.error} title="Could not revoke the token" />
+      {revoked && (
+        <p className="notice good" role="status">
+          Token “{revoked.label}” revoked: it no longer works.
+        </p>
+      )}
       {tokens.isPending && <Loading what="tokens" />}
       {tokens.data && (
         <table aria-label="Tokens">
@@ -111,8 +126,8 @@ export function TokensView() {
                   <span className={`badge${token.role === 'admin' ? ' warn' : ''}`}>{token.role}</span>
                 </td>
                 <td className="mono">{token.masked}</td>
-                <td>{formatTime(token.created)}</td>
-                <td>{token.lastUsed ? formatTime(token.lastUsed) : 'never (since start)'}</td>
+                <td>{formatDateTime(token.created)}</td>
+                <td>{token.lastUsed ? formatDateTime(token.lastUsed) : 'never (since start)'}</td>
                 <td>
                   {token.session ? (
                     <span
@@ -147,7 +162,13 @@ export function TokensView() {
         onConfirm={() => {
           const token = revoking!;
           setRevoking(undefined);
-          revoke.mutate(token.id, { onSuccess: () => forgetToken(token.id) });
+          revoke.mutate(token.id, {
+            onSuccess: () => {
+              forgetToken(token.id);
+              setRevoked(token);
+              setCreated((current) => (current?.token.id === token.id ? undefined : current));
+            },
+          });
         }}
       >
         <p>

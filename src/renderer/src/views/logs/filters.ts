@@ -8,9 +8,11 @@ export interface LogFilters {
   endpoint: string;
   status: string;
   q: string;
+  /** Show the panel's own requests (its admin calls and assets); hidden by default. */
+  panel: boolean;
 }
 
-export const NO_FILTERS: LogFilters = { type: '', level: '', endpoint: '', status: '', q: '' };
+export const NO_FILTERS: LogFilters = { type: '', level: '', endpoint: '', status: '', q: '', panel: false };
 
 /** Typed filters wait this long after the last key before the stream restarts. */
 export const TEXT_DEBOUNCE_MS = 300;
@@ -20,12 +22,14 @@ export const STATUS_PATTERN = /^[1-5](\d\d|xx)$/i;
 
 export const statusValid = (status: string) => status.trim() === '' || STATUS_PATTERN.test(status.trim());
 
-export const hasFilters = (filters: LogFilters) =>
-  Object.values(filters).some((value) => String(value).trim() !== '');
+/** Whether a filter narrows the lines (the panel's own requests are hidden without one). */
+export const hasFilters = ({ type, level, endpoint, status, q }: LogFilters) =>
+  [type, level, endpoint, status, q].some((value) => value.trim() !== '');
 
 /** The query string of `/api/logs` for these filters; a status the server would refuse is left out. */
 export function toQuery(filters: LogFilters): LogQuery {
   const query: LogQuery = {};
+  if (!filters.panel) query.panel = 'hide';
   if (filters.type) query.type = filters.type;
   if (filters.level) query.level = filters.level;
   const endpoint = filters.endpoint.trim();

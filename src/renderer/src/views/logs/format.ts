@@ -1,5 +1,6 @@
 import type { LogEntry } from '../../../../shared/admin-api.js';
 import type { Replay } from '../../request-history.js';
+import { formatClock, formatDateTime } from '../../time.js';
 
 const LEVEL_NAMES: Record<number, string> = {
   10: 'trace',
@@ -17,17 +18,11 @@ export function levelName(level: number): string {
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
-/** Local time of day, `HH:MM:SS.mmm`. */
-export function formatTime(time: number): string {
-  const date = new Date(time);
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
+/** A log line's time of day, to the millisecond, in the user's locale. */
+export const formatLogTime = (time: number) => formatClock(time, { ms: true });
 
-/** Local date and time, for a tooltip or the details. */
-export function formatDateTime(time: number): string {
-  const date = new Date(time);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${formatTime(time)}`;
-}
+/** A log line's date and time, for a tooltip or the details. */
+export const formatLogDateTime = (time: number) => formatDateTime(time, { ms: true });
 
 export function formatDuration(ms: unknown): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
@@ -44,11 +39,30 @@ export function statusClass(status: unknown): string {
   return 'muted';
 }
 
-/** The line's message: pino's `msg`, or an error's message. */
-export function messageOf(entry: LogEntry): string {
+/**
+ * The line's message. A request line's own `msg` repeats its request and status: it says
+ * instead what went wrong (`CODE: message`), else what the function logged during the call
+ * (`functionLog`: its `app` lines' text). Other lines: pino's `msg`, or an error's message.
+ */
+export function messageOf(entry: LogEntry, functionLog?: string): string {
+  if (entry.kind === 'request') {
+    if (typeof entry.code === 'string') return [entry.code, entry.error].filter(Boolean).join(': ');
+    return functionLog ?? '';
+  }
   if (typeof entry.msg === 'string' && entry.msg) return entry.msg;
   const err = entry.err as { message?: unknown } | undefined;
   return typeof err?.message === 'string' ? err.message : '';
+}
+
+/** The text each call's function logged (its `app` lines), by request id, oldest line first. */
+export function functionLogs(entries: Iterable<LogEntry>): Map<string, string> {
+  const logs = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.kind !== 'app' || typeof entry.requestId !== 'string' || !entry.msg) continue;
+    const before = logs.get(entry.requestId);
+    logs.set(entry.requestId, before === undefined ? entry.msg : `${before} · ${entry.msg}`);
+  }
+  return logs;
 }
 
 /** The entries as NDJSON: one JSON object a line. */

@@ -2,7 +2,7 @@ import { Check, Copy, Send, X } from 'lucide-react';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { LogEntry } from '../../../../shared/admin-api.js';
 import type { Replay } from '../../request-history.js';
-import { formatDateTime, levelName, replayOf } from './format.js';
+import { formatLogDateTime, levelName, replayOf } from './format.js';
 
 export interface LogDrawerProps {
   entry: LogEntry;
@@ -66,7 +66,7 @@ export function LogDrawer({ entry, focusRequest, onClose, onReplay }: LogDrawerP
       </header>
       <dl className="log-facts">
         <dt>Time</dt>
-        <dd className="mono">{formatDateTime(entry.time)}</dd>
+        <dd className="mono">{formatLogDateTime(entry.time)}</dd>
         <dt>Level</dt>
         <dd>{levelName(entry.level)}</dd>
         {entry.kind && (

@@ -5,6 +5,7 @@ import {
   useCallback,
   useId,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type KeyboardEvent,
@@ -13,7 +14,15 @@ import {
   type Ref,
 } from 'react';
 import type { LogEntry } from '../../../../shared/admin-api.js';
-import { formatDateTime, formatDuration, formatTime, levelName, messageOf, statusClass } from './format.js';
+import {
+  formatLogDateTime,
+  formatDuration,
+  formatLogTime,
+  functionLogs,
+  levelName,
+  messageOf,
+  statusClass,
+} from './format.js';
 import type { LogRow } from './log-tail.js';
 
 /** Every row has this height (px): no measuring, positions are arithmetic. Matches logs.css. */
@@ -44,6 +53,8 @@ export function LogList({ rows, selectedKey, onSelect, onEscape, empty, gridRef 
   // by hand, End or "Jump to latest" let it follow again (when at the bottom).
   const [held, setHeld] = useState(false);
   const getItemKey = useCallback((index: number) => rows[index]?.key ?? index, [rows]);
+  // A request line's message is what its function logged, when nothing went wrong.
+  const logsOfCalls = useMemo(() => functionLogs(rows.map((row) => row.entry)), [rows]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -156,6 +167,7 @@ export function LogList({ rows, selectedKey, onSelect, onEscape, empty, gridRef 
                     id={rowId(row.key)}
                     rowKey={row.key}
                     entry={row.entry}
+                    message={messageOf(row.entry, logsOfCalls.get(row.entry.requestId ?? ''))}
                     rowIndex={item.index + 2}
                     top={item.start}
                     selected={item.index === selectedIndex}
@@ -179,14 +191,22 @@ interface RowProps {
   id: string;
   rowKey: string;
   entry: LogEntry;
+  message: string;
   rowIndex: number;
   top: number;
   selected: boolean;
 }
 
-const LogRowView = memo(function LogRowView({ id, rowKey, entry, rowIndex, top, selected }: RowProps) {
+const LogRowView = memo(function LogRowView({
+  id,
+  rowKey,
+  entry,
+  message,
+  rowIndex,
+  top,
+  selected,
+}: RowProps) {
   const level = levelName(entry.level);
-  const message = messageOf(entry);
   const request = [entry.method, entry.endpoint].filter(Boolean).join(' ');
   return (
     <div
@@ -198,8 +218,8 @@ const LogRowView = memo(function LogRowView({ id, rowKey, entry, rowIndex, top, 
       className={`log-cols log-row${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <span role="gridcell" className="log-time" title={formatDateTime(entry.time)}>
-        {formatTime(entry.time)}
+      <span role="gridcell" className="log-time" title={formatLogDateTime(entry.time)}>
+        {formatLogTime(entry.time)}
       </span>
       <span role="gridcell">
         <span className={`log-level lv-${level}`}>{level}</span>

@@ -1,7 +1,7 @@
 import { Download, Eraser, FilterX, Pause, Play } from 'lucide-react';
 import { memo, useId } from 'react';
 import { LOG_KINDS, LOG_LEVELS, type LogKind, type LogLevelName } from '../../../../shared/admin-api.js';
-import { hasFilters, statusValid, type LogFilters } from './filters.js';
+import { hasFilters, NO_FILTERS, statusValid, type LogFilters } from './filters.js';
 import type { TailState } from './log-tail.js';
 
 const count = (value: number) => value.toLocaleString('en-US');
@@ -74,7 +74,10 @@ export interface LogFilterBarProps {
   endpoints: readonly string[];
 }
 
-/** The filters the server applies: kind, minimum level, endpoint, status and free text. */
+/**
+ * The filters the server applies: kind, minimum level, endpoint, status, free text, and
+ * whether the panel's own requests are shown.
+ */
 export const LogFilterBar = memo(function LogFilterBar({ filters, onChange, endpoints }: LogFilterBarProps) {
   const id = useId();
   const set = (change: Partial<LogFilters>) => onChange({ ...filters, ...change });
@@ -161,10 +164,17 @@ export const LogFilterBar = memo(function LogFilterBar({ filters, onChange, endp
           onChange={(e) => set({ q: e.target.value })}
         />
       </div>
+      <label
+        className="log-filter-panel small"
+        title="The panel's own calls of the admin API (its status, metrics and logs) and its page loads"
+      >
+        <input type="checkbox" checked={filters.panel} onChange={(e) => set({ panel: e.target.checked })} />{' '}
+        Show the panel&apos;s own requests
+      </label>
       <button
         type="button"
         className="log-filter-clear"
-        onClick={() => onChange({ type: '', level: '', endpoint: '', status: '', q: '' })}
+        onClick={() => onChange({ ...NO_FILTERS, panel: filters.panel })}
         disabled={!hasFilters(filters)}
       >
         <FilterX size={15} aria-hidden /> Clear filters
