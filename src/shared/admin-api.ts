@@ -22,6 +22,11 @@ export interface RuntimeStatus {
   failedModules: LoadError[];
   workers: { min: number; max: number; memoryMb: number };
   memory: { rssMb: number };
+  /**
+   * The shipped config's documented tokens still in force (`your-admin-token`,
+   * `your-business-token`): anyone who read the README can use them.
+   */
+  documentedTokens: TokenRole[];
   /** The state replicas share, when the config names a Redis (absent for a single process). */
   sharedState?: SharedStateStatus;
 }

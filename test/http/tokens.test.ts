@@ -347,3 +347,31 @@ for (let n = 0; ; n++) {
     expect(leftovers.length).toBeGreaterThan(0);
   });
 });
+
+describe("the status page's word on the README's documented tokens", () => {
+  it('names the ones in force by role, without counting the check as a use, and none once revoked', async () => {
+    const server = await startServer(
+      { 'apis/greet.ts': HELLO },
+      {
+        validTokens: ['your-business-token', BUSINESS],
+        adminTokens: ['your-admin-token', { token: ADMIN, label: 'test admin' }],
+      },
+    );
+    try {
+      const statusOf = async () =>
+        (await server.get('/api/status', { authorization: `Bearer ${ADMIN}` })).json.data.documentedTokens;
+      expect(await statusOf()).toEqual(['admin', 'business']);
+      const listed = (await server.get('/api/tokens', { authorization: `Bearer ${ADMIN}` })).json.data.tokens;
+      expect(listed.filter((token: { lastUsed?: string }) => token.lastUsed)).toHaveLength(1); // ours only
+      for (const token of listed.filter((entry: { label: string }) => entry.label.startsWith('your'))) {
+        const revoked = await server.request('DELETE', `/api/tokens/${token.id}`, undefined, {
+          authorization: `Bearer ${ADMIN}`,
+        });
+        expect(revoked.status).toBe(200);
+      }
+      expect(await statusOf()).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,13 +1,15 @@
 // @vitest-environment jsdom
 import { render, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/renderer/src/app.js';
 import { LoginView } from '../../src/renderer/src/views/login.js';
 import { deferred, errorReply, okReply, type ApiCall } from './helpers/fake-api.js';
-import { status } from './helpers/fixtures.js';
+import { registry, status } from './helpers/fixtures.js';
 import { LOGIN_KEY, makeUser, renderView, setupPanelTest } from './helpers/render.js';
 
 const test = setupPanelTest();
+// The overview the panel opens on reads the registry (for its first-run hint).
+beforeEach(() => test.api.ok('GET', '/api/endpoints', registry()));
 const WRONG = 'wrong-token';
 const INVALID = 'Invalid admin token or insufficient permissions';
 

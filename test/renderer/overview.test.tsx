@@ -1,13 +1,15 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { ReloadConfigResult, ReloadResult } from '../../src/shared/admin-api.js';
 import { OverviewView } from '../../src/renderer/src/views/overview.js';
 import { deferred, okReply } from './helpers/fake-api.js';
-import { BROKEN, status } from './helpers/fixtures.js';
+import { BROKEN, registry, status } from './helpers/fixtures.js';
 import { renderView, setupPanelTest } from './helpers/render.js';
 
 const test = setupPanelTest();
+// The first-run hint reads the registry: a workspace past its first API, unless a test says otherwise.
+beforeEach(() => test.api.ok('GET', '/api/endpoints', registry()));
 
 /** The value shown under a figure's label. */
 async function figure(label: string): Promise<string> {
@@ -233,5 +235,47 @@ describe('the overview', () => {
     await waitFor(() => expect(server.textContent).toContain('Shared state'));
     expect(server.textContent).toContain('Redis unreachable');
     expect(server.textContent).toContain('changes are refused');
+  });
+});
+
+describe('the overview for a new user', () => {
+  it('warns while the README’s documented tokens work, saying which and what to do', async () => {
+    test.api.ok('GET', '/api/status', status({ documentedTokens: ['admin', 'business'] }));
+    renderView(test, <OverviewView />);
+    const warning = await screen.findByRole('alert', { name: 'Documented tokens in use' });
+    expect(warning.textContent).toContain('The documented admin token works here');
+    expect(warning.textContent).toContain(
+      'your-admin-token and your-business-token are printed in the README',
+    );
+    expect(within(warning).getByRole('link', { name: 'Tokens' }).getAttribute('href')).toBe('/tokens');
+  });
+
+  it('says nothing of documented tokens once they are gone', async () => {
+    test.api.ok('GET', '/api/status', status());
+    renderView(test, <OverviewView />);
+    await screen.findByText('Running');
+    expect(screen.queryByRole('alert', { name: 'Documented tokens in use' })).toBeNull();
+  });
+
+  it('shows how to write a first API while only the template is there, until put away', async () => {
+    test.api.ok('GET', '/api/status', status());
+    test.api.ok('GET', '/api/endpoints', registry({ modules: [registry().modules[0]!] }));
+    const { user, unmount } = renderView(test, <OverviewView />);
+    const hint = await screen.findByRole('region', { name: 'Write your first API' });
+    expect(within(hint).getByRole('link', { name: 'Open the editor' }).getAttribute('href')).toBe('/editor');
+    await user.click(within(hint).getByRole('button', { name: 'Put this hint away' }));
+    expect(screen.queryByRole('region', { name: 'Write your first API' })).toBeNull();
+    unmount();
+    renderView(test, <OverviewView />);
+    await screen.findByText('Running');
+    expect(screen.queryByRole('region', { name: 'Write your first API' })).toBeNull();
+  });
+
+  it('has no hint once the workspace has a module of its own', async () => {
+    test.api.ok('GET', '/api/status', status());
+    renderView(test, <OverviewView />);
+    await screen.findByText('Running');
+    await waitFor(() => expect(test.api.callsTo('GET', '/api/endpoints')).toHaveLength(1));
+    expect(screen.queryByRole('region', { name: 'Write your first API' })).toBeNull();
   });
 });

@@ -1,21 +1,10 @@
-import {
-  Activity,
-  FileCode2,
-  Gauge,
-  KeyRound,
-  ListTree,
-  LockKeyhole,
-  LogOut,
-  Package,
-  ScrollText,
-  Send,
-  Settings,
-  type LucideIcon,
-} from 'lucide-react';
-import { lazy, Suspense } from 'react';
+import { Activity, LogOut } from 'lucide-react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { useRuntimeEvents, useStatus } from './api/hooks.js';
 import { decodePath } from './links.js';
+import { NAV } from './nav.js';
+import { CommandPalette } from './palette/command-palette.js';
 import { EndpointsView } from './views/endpoints.js';
 import { LogsView } from './views/logs.js';
 import { OverviewView } from './views/overview.js';
@@ -28,29 +17,13 @@ import { TokensView } from './views/tokens.js';
 // Monaco is most of the panel's weight: it loads with the editor view only, in its own chunk.
 const EditorView = lazy(() => import('./views/editor.js').then((module) => ({ default: module.EditorView })));
 
-interface NavItem {
-  href: string;
-  label: string;
-  icon: LucideIcon;
-}
-
-const NAV: NavItem[] = [
-  { href: '/', label: 'Overview', icon: Gauge },
-  { href: '/endpoints', label: 'Endpoints', icon: ListTree },
-  { href: '/try', label: 'Request', icon: Send },
-  { href: '/logs', label: 'Logs', icon: ScrollText },
-  { href: '/tokens', label: 'Tokens', icon: KeyRound },
-  { href: '/secrets', label: 'Secrets', icon: LockKeyhole },
-  { href: '/packages', label: 'Packages', icon: Package },
-  { href: '/editor', label: 'Editor', icon: FileCode2 },
-  { href: '/settings', label: 'Settings', icon: Settings },
-];
-
 export function Layout({ onLogout }: { onLogout?: () => void }) {
   const live = useRuntimeEvents();
   const [location] = useLocation();
   const status = useStatus();
   const current = (href: string) => (href === '/' ? location === '/' : location.startsWith(href));
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  useShortcuts(setPaletteOpen);
 
   return (
     <div className="shell">
@@ -85,6 +58,7 @@ export function Layout({ onLogout }: { onLogout?: () => void }) {
           )}
         </div>
       </nav>
+      <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />
       <main className="content">
         <Suspense fallback={<p className="muted pad">Loading…</p>}>
           <Switch>
@@ -111,4 +85,33 @@ export function Layout({ onLogout }: { onLogout?: () => void }) {
       </main>
     </div>
   );
+}
+
+/** Whether a key press is typing: it goes to a field, an editor or anything editable. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || target.closest('input, textarea, select, .monaco-editor') !== null;
+}
+
+/**
+ * The panel's keys: Ctrl/Cmd+K opens the command palette (anywhere, as in editors and
+ * Postman); `/` focuses the view's search field, when it has one and nothing is being typed.
+ */
+function useShortcuts(setPaletteOpen: (open: boolean) => void): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setPaletteOpen(true);
+      } else if (event.key === '/' && !event.ctrlKey && !event.metaKey && !isTyping(event.target)) {
+        const search = document.querySelector<HTMLInputElement>('main input[type="search"]');
+        if (search) {
+          event.preventDefault();
+          search.focus();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setPaletteOpen]);
 }

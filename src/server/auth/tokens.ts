@@ -145,6 +145,15 @@ export class TokenStore {
     return { id: found.id, role: found.role, label: found.label, unguessable: found.unguessable };
   }
 
+  /**
+   * The role of a token value in force, not counted as a use (for the documented defaults'
+   * check of the status page; calls go through identify).
+   */
+  roleOf(value: string): Role | undefined {
+    const digest = digestOf(value);
+    return this.tokens.find((token) => token.digest.equals(digest))?.role;
+  }
+
   list(): TokenInfo[] {
     const seen = new Set<string>();
     return this.tokens

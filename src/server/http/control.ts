@@ -6,6 +6,8 @@ import type { RuntimeContext, RuntimeEvents } from './context.js';
 import { HttpError } from '../core/errors.js';
 import { openEventStream } from './sse.js';
 import { uptimeSeconds } from './status.js';
+import { DEFAULT_ADMIN_TOKEN, DEFAULT_BUSINESS_TOKEN } from '../config/schema.js';
+import type { TokenRole } from '../../shared/admin-api.js';
 
 /**
  * The admin API the control panel reads: status, the endpoint registry, metrics, logs (query
@@ -35,6 +37,7 @@ export function controlRouter(runtime: RuntimeContext): Router {
         failedModules: [...generation.failures.values()],
         workers: { min: config.workers, max: config.maxWorkers, memoryMb: config.workerMemoryMb },
         memory: { rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) },
+        documentedTokens: documentedTokensInForce(runtime),
         ...(runtime.sharedState && { sharedState: runtime.sharedState.status() }),
       };
     }),
@@ -121,4 +124,11 @@ function logFilter(req: Request): LogFilter {
     );
   }
   return parsed.data;
+}
+
+/** Which of the README's documented tokens still work here (as the role they work as). */
+function documentedTokensInForce(runtime: RuntimeContext): TokenRole[] {
+  const { tokens } = runtime.state();
+  const roles = [DEFAULT_ADMIN_TOKEN, DEFAULT_BUSINESS_TOKEN].flatMap((value) => tokens.roleOf(value) ?? []);
+  return [...new Set(roles)];
 }

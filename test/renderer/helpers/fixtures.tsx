@@ -40,6 +40,7 @@ export function status(overrides: Partial<RuntimeStatus> = {}): RuntimeStatus {
     failedModules: [],
     workers: { min: 2, max: 6, memoryMb: 256 },
     memory: { rssMb: 83 },
+    documentedTokens: [],
     ...overrides,
   };
 }

@@ -1,7 +1,13 @@
-import { FolderOpen, RefreshCw, Settings2 } from 'lucide-react';
-import type { ReloadConfigResult, ReloadResult, SharedStateStatus } from '../../../shared/admin-api.js';
+import { FileCode2, FolderOpen, RefreshCw, Settings2, X } from 'lucide-react';
+import { Link } from 'wouter';
+import type {
+  ReloadConfigResult,
+  ReloadResult,
+  SharedStateStatus,
+  TokenRole,
+} from '../../../shared/admin-api.js';
 import { useEffect, useState } from 'react';
-import { STATUS_REFRESH_MS, useReload, useReloadConfig, useStatus } from '../api/hooks.js';
+import { STATUS_REFRESH_MS, useRegistry, useReload, useReloadConfig, useStatus } from '../api/hooks.js';
 import { ErrorNotice, formatDuration, Loading } from '../components/feedback.js';
 import { formatDateTime } from '../time.js';
 import { LoadErrorItem } from '../components/load-error.js';
@@ -38,6 +44,8 @@ export function OverviewView() {
 
       <ErrorNotice error={status.error} />
       {status.isPending && <Loading what="status" />}
+      {data && data.documentedTokens.length > 0 && <DocumentedTokensWarning roles={data.documentedTokens} />}
+      {data && <FirstRunHint />}
       {data && (
         <>
           <section className="card stack" aria-label="Server">
@@ -181,5 +189,85 @@ function DesktopFolderButtons() {
         <FolderOpen size={15} aria-hidden /> Logs folder
       </button>
     </>
+  );
+}
+
+const DOCUMENTED = { admin: 'your-admin-token', business: 'your-business-token' } as const;
+
+/** The README's tokens still work here: anyone who read it can use them. */
+function DocumentedTokensWarning({ roles }: { roles: TokenRole[] }) {
+  const admin = roles.includes('admin');
+  return (
+    <section className="notice warn stack" role="alert" aria-label="Documented tokens in use">
+      <strong>
+        {admin ? 'The documented admin token works here' : 'The documented business token works here'}
+      </strong>
+      <p>
+        {roles.map((role, index) => (
+          <span key={role}>
+            {index > 0 && ' and '}
+            <code>{DOCUMENTED[role]}</code>
+          </span>
+        ))}{' '}
+        {roles.length > 1 ? 'are' : 'is'} printed in the README, so anyone who can reach this server
+        {admin ? ' can sign in here, change your APIs and read your secrets' : ' can call your endpoints'}.
+        Create your own in <Link href="/tokens">Tokens</Link>
+        {admin ? ', sign in again with it,' : ''} then revoke the documented one.
+      </p>
+    </section>
+  );
+}
+
+/** Where the first-run hint remembers it was put away (not a secret). */
+export const FIRST_RUN_HINT_KEY = 'api-deploy.first-run-hint';
+
+/**
+ * Shown while the APIs folder holds the shipped template only: how to write a first API, in the
+ * panel alone. Put away for good with its close button.
+ */
+function FirstRunHint() {
+  const registry = useRegistry();
+  const [hidden, setHidden] = useState(() => localStorage.getItem(FIRST_RUN_HINT_KEY) === 'hidden');
+  const modules = registry.data?.modules;
+  const onlyTemplate = modules !== undefined && modules.every(({ module }) => module === 'template');
+  if (hidden || !onlyTemplate) return null;
+  return (
+    <section className="card stack first-run" aria-label="Write your first API">
+      <div className="row">
+        <h2>Write your first API</h2>
+        <button
+          type="button"
+          className="icon-button"
+          style={{ marginLeft: 'auto' }}
+          aria-label="Put this hint away"
+          title="Put this hint away"
+          onClick={() => {
+            localStorage.setItem(FIRST_RUN_HINT_KEY, 'hidden');
+            setHidden(true);
+          }}
+        >
+          <X size={16} aria-hidden />
+        </button>
+      </div>
+      <ol>
+        <li>
+          In the <strong>Editor</strong>, click <strong>New file</strong>, name it (<code>orders.ts</code>),
+          and write a function:{' '}
+          <code>export const total = apiFunction((price: number, qty: number) =&gt; price * qty);</code>
+        </li>
+        <li>
+          Save (<kbd>Ctrl</kbd>+<kbd>S</kbd>): it answers at once at <code>POST /orders/total</code>, with its
+          parameters checked against the signature.
+        </li>
+        <li>
+          Try it in <strong>Request</strong>, and see its line in <strong>Logs</strong>.
+        </li>
+      </ol>
+      <div>
+        <Link href="/editor" className="button-link">
+          <FileCode2 size={15} aria-hidden /> Open the editor
+        </Link>
+      </div>
+    </section>
   );
 }
