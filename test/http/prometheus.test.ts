@@ -3,6 +3,8 @@
 // series, so clients cannot grow the metrics.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+// @ts-expect-error -- the parser ships no types; what it returns is described below
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, BUSINESS, startServer, type TestServer } from '../helpers/server.js';
 
@@ -59,6 +61,29 @@ describe('GET /metrics', () => {
     expect(
       sample(text, /^api_deploy_request_duration_seconds_bucket\{le="\+Inf",endpoint="\/m\/hello"\}/),
     ).toBe(4);
+  });
+
+  it('is the Prometheus text format throughout: a parser reads every family, each with its type', async () => {
+    await server.post('/m/hello', { token: BUSINESS, body: { name: 'Ada' } });
+    interface Family {
+      name: string;
+      type: string;
+      metrics: { labels?: Record<string, string>; value?: string; buckets?: Record<string, string> }[];
+    }
+    const families = (parsePrometheusTextFormat as (text: string) => Family[])((await scrape()).text);
+    const byName = new Map(families.map((family) => [family.name, family]));
+    expect(byName.get('api_deploy_requests_total')?.type).toBe('COUNTER');
+    expect(byName.get('api_deploy_request_duration_seconds')?.type).toBe('HISTOGRAM');
+    expect(byName.get('api_deploy_requests_in_flight')?.type).toBe('GAUGE');
+    const hello = byName
+      .get('api_deploy_requests_total')!
+      .metrics.find((metric) => metric.labels?.endpoint === '/m/hello' && metric.labels.status === '200');
+    expect(Number(hello?.value)).toBeGreaterThanOrEqual(1);
+    // Every family the runtime defines was read (a malformed line would have stopped the parser).
+    const ours = families.filter((family) => family.name.startsWith('api_deploy_'));
+    expect(ours.map((family) => family.name).sort()).toEqual(
+      [...(await scrape()).text.matchAll(/^# TYPE (api_deploy_\w+) /gm)].map((match) => match[1]).sort(),
+    );
   });
 
   it('tells the modules, reloads, workers, timeouts and process', async () => {
