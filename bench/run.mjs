@@ -2,7 +2,7 @@
 // One run, no assertions: see issue 4 for the targets. Everything runs on this machine, on
 // loopback, with the load generator (autocannon) sharing the cores with the servers.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +69,7 @@ try {
     p50: of(name, 'p50'),
     p99: of(name, 'p99'),
     cpuUsPerRequest: of(name, 'cpuUsPerRequest'),
+    sleepsPerRequest: of(name, 'sleepsPerRequest'),
     errors: sum(rounds.map((r) => r[name].errors)),
   });
   // Each figure below is the median of per-round ratios: servers measured in the same round
@@ -184,9 +185,12 @@ async function throughputRound(round) {
     try {
       await load(server.match, 1); // warm-up
       const cpuBefore = cpuSeconds(server.child.pid);
+      const sleepsBefore = threadSleeps(server.child.pid);
       measured[name] = await load(server.match, ROUND_SECONDS);
       const cpu = cpuSeconds(server.child.pid) - cpuBefore;
-      measured[name].cpuUsPerRequest = Math.round((cpu * 1e6) / Math.max(1, measured[name].requests));
+      const requests = Math.max(1, measured[name].requests);
+      measured[name].cpuUsPerRequest = Math.round((cpu * 1e6) / requests);
+      measured[name].sleepsPerRequest = round2((threadSleeps(server.child.pid) - sleepsBefore) / requests);
     } finally {
       await stop(server.child);
     }
@@ -267,6 +271,24 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * How many times the server's threads went to sleep waiting (voluntary context switches, every
+ * thread): a thread woken per request costs a futex or an eventfd and a switch each way, kernel
+ * time the V8 profiles do not show.
+ */
+function threadSleeps(pid) {
+  let sleeps = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+      sleeps += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)[1]);
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return sleeps;
+}
+
 /** RSS of the server process in MB, after its workers have had a moment to be released. */
 async function settledRss(pid) {
   await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -341,6 +363,7 @@ function markdown(r) {
 | ratio runtime / node:http | ${t.ratioToNode} | |
 | ratio runtime / Express | ${t.ratio} | ≥ 1.0, never < 0.6 |
 | CPU per request: runtime, Fastify, node:http, Express (µs, whole process) | ${t.runtime.cpuUsPerRequest}, ${t.fastify.cpuUsPerRequest}, ${t.node.cpuUsPerRequest}, ${t.bare.cpuUsPerRequest}; runtime / Fastify **${t.cpuToFastify}** | ≤ 2 |
+| thread sleeps per request: runtime, Fastify, node:http, Express (voluntary context switches, every thread) | ${t.runtime.sleepsPerRequest}, ${t.fastify.sleepsPerRequest}, ${t.node.sleepsPerRequest}, ${t.bare.sleepsPerRequest} | |
 | p99, runtime against Fastify | ${t.runtime.p99} ms vs ${t.fastify.p99} ms | ≤ Fastify's + 5 ms |
 | cost of request logging to file (runtime without it: ${r.logging.unloggedRps} req/s) | ${r.logging.costPercent} % (two identical servers: ${r.logging.noisePercent} %) | ≤ 15 % |
 | save-to-new-answer reload, ${r.reload.edits} edits | p50 ${r.reload.p50} ms, p95 ${r.reload.p95} ms | p50 ≤ 100, p95 ≤ 250 |
