@@ -10,7 +10,7 @@ import { HttpError } from '../core/errors.js';
 import { filesRouter } from './files.js';
 import { historyRouter } from './history.js';
 import { openApiRouter } from './openapi.js';
-import { DOCS_CSP, docsHandlers } from './docs.js';
+import { docsHandlers } from './docs.js';
 import { PANEL_CSP, panelHandlers } from './panel.js';
 import { endpointOf } from './request.js';
 import { respondError } from './respond.js';
@@ -51,7 +51,8 @@ export function createApp(
     ...panelHandlers(panelDir),
   );
   // The interactive API reference, for callers who never sign in to the panel (docs.ts).
-  app.use('/docs', securityHeaders({ useDefaults: false, directives: DOCS_CSP }), ...docsHandlers());
+  // The panel's CSP fits it too: its own files only, inline styles and data: images allowed.
+  app.use('/docs', securityHeaders({ useDefaults: false, directives: PANEL_CSP }), ...docsHandlers());
   // OPTIONS other than a CORS preflight (answered before the app, when corsOrigins allows it).
   app.options(/.*/, (req) => {
     throw methodNotAllowed(req, runtime);

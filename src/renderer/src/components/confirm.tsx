@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { ModalDialog } from './modal.js';
 
 /**
  * A modal confirmation on the native <dialog>: focus moves into it, Escape cancels, and the
@@ -21,26 +22,8 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal?.();
-    if (!open && element.open) element.close?.();
-  }, [open]);
-  if (!open) return null;
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby="confirm-title"
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-      open={
-        typeof HTMLDialogElement === 'undefined' || !HTMLDialogElement.prototype.showModal ? true : undefined
-      }
-    >
+    <ModalDialog open={open} onCancel={onCancel} aria-labelledby="confirm-title">
       <h2 id="confirm-title">{title}</h2>
       <div className="stack">{children}</div>
       <div className="row" style={{ justifyContent: 'flex-end', marginTop: 16 }}>
@@ -51,6 +34,6 @@ export function ConfirmDialog({
           {confirmLabel}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

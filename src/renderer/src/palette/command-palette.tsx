@@ -1,6 +1,7 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useLocation } from 'wouter';
 import { useFiles, useRegistry } from '../api/hooks.js';
+import { ModalDialog } from '../components/modal.js';
 import { NAV } from '../nav.js';
 import { commandsOf, matchCommands, type Command } from './commands.js';
 
@@ -13,30 +14,17 @@ const MAX_SHOWN = 50;
  * stays in it while it is open.
  */
 export function CommandPalette({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal?.();
-    if (!open && element.open) element.close?.();
-  }, [open]);
-  if (!open) return null;
   return (
-    <dialog
-      ref={dialog}
+    <ModalDialog
+      open={open}
+      onCancel={onClose}
       className="palette"
       aria-label="Go to"
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onClick={(event) => event.target === dialog.current && onClose()}
-      open={
-        typeof HTMLDialogElement === 'undefined' || !HTMLDialogElement.prototype.showModal ? true : undefined
-      }
+      // A click on the backdrop (outside the box) lands on the dialog itself.
+      onClick={(event) => event.target === event.currentTarget && onClose()}
     >
       <PaletteSearch onClose={onClose} />
-    </dialog>
+    </ModalDialog>
   );
 }
 
