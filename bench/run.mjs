@@ -1,7 +1,8 @@
 // `npm run bench`: the runtime's figures, written to bench/results/latest.json and .md.
 // One run, no assertions: see issue 4 for the targets. Everything runs on this machine, on
 // loopback, with the load generator (autocannon) sharing the cores with the servers.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -52,6 +53,19 @@ const CONTENDERS = {
   node: startBare('bare-node.mjs'),
 };
 
+// A replica sharing its tokens and failed attempts through Redis (issue 19), beside the same
+// runtime alone: what shared state costs a call. Only where redis-server is installed.
+const redis = await startRedis();
+if (redis) {
+  const replicaWorkspace = await makeWorkspace(
+    { enableRequestLogging: true, logToFile: true },
+    { redis: { url: redis.url } },
+  );
+  CONTENDERS.replica = () => startRuntime(replicaWorkspace);
+} else {
+  console.log('redis-server is not installed: no replica in the rounds');
+}
+
 // The server the reload, memory and blocking measures use (its own workspace, files edited).
 let runtime;
 let runtimeUrl;
@@ -90,6 +104,15 @@ try {
   console.log(
     `runtime / Fastify ${results.throughput.ratioToFastify}, / node:http ${results.throughput.ratioToNode}, / Express ${results.throughput.ratio}; CPU per request ${results.throughput.cpuToFastify}× Fastify's`,
   );
+  if (redis) {
+    results.redis = {
+      replicaRps: of('replica', 'rps'),
+      costPercent: round2((1 - ratio('replica', 'runtime')) * 100),
+    };
+    console.log(
+      `a replica sharing its state through Redis costs ${results.redis.costPercent}% of the throughput`,
+    );
+  }
   results.logging = {
     unloggedRps: of('unlogged', 'rps'),
     loggedRps: of('runtime', 'rps'),
@@ -161,6 +184,7 @@ try {
   console.log(`fast endpoint while one worker is blocked: p99 ${fast.p99} ms`);
 } finally {
   runtime?.child.kill('SIGTERM');
+  redis?.child.kill('SIGTERM');
 }
 
 await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -208,7 +232,7 @@ function stop(child) {
   return exited;
 }
 
-async function makeWorkspace(logging) {
+async function makeWorkspace(logging, more = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'api-deploy-bench-'));
   await mkdir(path.join(dir, 'apis'));
   await writeFile(
@@ -224,6 +248,7 @@ async function makeWorkspace(logging) {
     hotReload: true,
     debug: false,
     logging,
+    ...more,
   };
   await writeFile(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
   return dir;
@@ -314,6 +339,21 @@ async function load(base, seconds, connections = 50) {
   };
 }
 
+/** A redis-server of the bench's own on a free port, keeping nothing on disk; undefined if none is installed. */
+async function startRedis() {
+  if (spawnSync('redis-server', ['--version']).error) return undefined;
+  const probe = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => probe.once('listening', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  const started = await startProcess(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    /(Ready) to accept connections/,
+  );
+  return { child: started.child, url: `redis://127.0.0.1:${port}` };
+}
+
 function startProcess(command, args, ready) {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -351,6 +391,12 @@ function round2(value) {
   return Math.round(value * 100) / 100;
 }
 
+/** The table's row for the Redis replica, when the bench had one. */
+function redisRow(r) {
+  if (!r.redis) return '';
+  return `\n| cost of a replica's Redis-backed tokens and attempts (replica: ${r.redis.replicaRps} req/s) | ${r.redis.costPercent} % | ≤ 5 % |`;
+}
+
 function markdown(r) {
   const t = r.throughput;
   return `| measure | result | target |
@@ -365,7 +411,7 @@ function markdown(r) {
 | CPU per request: runtime, Fastify, node:http, Express (µs, whole process) | ${t.runtime.cpuUsPerRequest}, ${t.fastify.cpuUsPerRequest}, ${t.node.cpuUsPerRequest}, ${t.bare.cpuUsPerRequest}; runtime / Fastify **${t.cpuToFastify}** | ≤ 2 |
 | thread sleeps per request: runtime, Fastify, node:http, Express (voluntary context switches, every thread) | ${t.runtime.sleepsPerRequest}, ${t.fastify.sleepsPerRequest}, ${t.node.sleepsPerRequest}, ${t.bare.sleepsPerRequest} | |
 | p99, runtime against Fastify | ${t.runtime.p99} ms vs ${t.fastify.p99} ms | ≤ Fastify's + 5 ms |
-| cost of request logging to file (runtime without it: ${r.logging.unloggedRps} req/s) | ${r.logging.costPercent} % (two identical servers: ${r.logging.noisePercent} %) | ≤ 15 % |
+| cost of request logging to file (runtime without it: ${r.logging.unloggedRps} req/s) | ${r.logging.costPercent} % (two identical servers: ${r.logging.noisePercent} %) | ≤ 15 % |${redisRow(r)}
 | save-to-new-answer reload, ${r.reload.edits} edits | p50 ${r.reload.p50} ms, p95 ${r.reload.p95} ms | p50 ≤ 100, p95 ≤ 250 |
 | failed requests during ${r.reloadUnderLoad.reloads} reloads under load | ${r.reloadUnderLoad.failed} of ${r.reloadUnderLoad.requests} | 0 |
 | RSS after ${r.memory.reloads} reloads vs after 10 | ${r.memory.rssAfterManyMb} MB vs ${r.memory.rssAfter10Mb} MB (${r.memory.growthMb >= 0 ? '+' : ''}${r.memory.growthMb} MB) | ≤ 30 MB growth |

@@ -33,7 +33,7 @@ describe.each(SIZES)('the panel at $name', ({ name, width, height }) => {
     if (width < 1000) expect(sidebar.width).toBeLessThanOrEqual(64);
     else expect(sidebar.width).toBeGreaterThanOrEqual(180);
     // Each link keeps its name (screen readers, the tooltip, the tests).
-    await session.page.getByRole('link', { name: 'Editor' }).click();
+    await session.page.getByRole('link', { name: 'Editor', exact: true }).click();
   });
 
   it("shows the editor's toolbar whole and a wide code area", async () => {
@@ -54,7 +54,7 @@ describe.each(SIZES)('the panel at $name', ({ name, width, height }) => {
 
   it("keeps the log columns readable, and shows only the user's calls while the panel polls", async () => {
     const { page, url } = session;
-    await page.getByRole('link', { name: 'Logs' }).click();
+    await page.getByRole('link', { name: 'Logs', exact: true }).click();
     const grid = page.getByRole('grid', { name: 'Log lines' });
     const endpoint = '/template/sync_hello';
     await fetch(url + endpoint, {
@@ -74,9 +74,9 @@ describe.each(SIZES)('the panel at $name', ({ name, width, height }) => {
     expect(await request.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
 
     // The panel's own calls (the log's history and stream, the registry) never show by default.
-    await page.getByRole('link', { name: 'Overview' }).click();
-    await page.getByRole('link', { name: 'Endpoints' }).click();
-    await page.getByRole('link', { name: 'Logs' }).click();
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await page.getByRole('link', { name: 'Logs', exact: true }).click();
     await missing.waitFor();
     expect(await grid.getByText(/\/api\/|\/panel/).count()).toBe(0);
     for (const scheme of ['light', 'dark'] as const) {
