@@ -91,6 +91,11 @@ export interface RuntimeOptions {
    * for this run only (the desktop app's renderer dev server).
    */
   extraCorsOrigins?: string[];
+  /**
+   * This process's number (1..N) when it is one of a cluster's runtime processes (`cluster`
+   * config key): its log file is named after it (see logFileOfProcess).
+   */
+  processNumber?: number;
 }
 
 export interface Runtime {
@@ -122,7 +127,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     tokens: TokenStore.fromConfig(options.config, tokenUsage, sessionTokens),
     generation: Generation.empty(),
   });
-  const sink = new LogSink(options.config.logging, options.stdout, options.now);
+  const sink = new LogSink(options.config.logging, options.stdout, options.now, options.processNumber);
   sink.rememberSecrets(state.get().tokens.secrets);
   const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
   // With a Redis, the tokens in force are the replicas' (the config file's only seed it).
