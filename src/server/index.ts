@@ -27,6 +27,7 @@ import { Redactor } from './logs/redact.js';
 import { LogSink } from './logs/sink.js';
 import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
+import { ClusterPeers, type PeerReactions, type Peers } from './runtime/cluster-peers.js';
 import { Replicas } from './runtime/replicas.js';
 import { StateCell } from './runtime/state.js';
 import { HistoryStore } from './workspace/history.js';
@@ -93,7 +94,9 @@ export interface RuntimeOptions {
   extraCorsOrigins?: string[];
   /**
    * This process's number (1..N) when it is one of a cluster's runtime processes (`cluster`
-   * config key): its log file is named after it (see logFileOfProcess).
+   * config key, forked by the primary): its log file is named after it (see logFileOfProcess),
+   * and it shares its changes and failed attempts with the others through the primary (unless
+   * a Redis makes every process a replica).
    */
   processNumber?: number;
 }
@@ -130,6 +133,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const sink = new LogSink(options.config.logging, options.stdout, options.now, options.processNumber);
   sink.rememberSecrets(state.get().tokens.secrets);
   const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
+  /** What another process's announcement makes this one do. */
+  const reactions: PeerReactions = {
+    locked: (key, ms) => attempts.lock(key, ms),
+    reload: () => reloads.reload(),
+    reloadConfig: (): Promise<unknown> => configs.reload(),
+    rereadSecrets: async () => secrets?.reread(),
+  };
   // With a Redis, the tokens in force are the replicas' (the config file's only seed it).
   const replicas: Replicas | undefined =
     options.config.redis &&
@@ -146,14 +156,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       uses: tokenUsage,
       remember: (value) => sink.rememberSecrets([value]),
       on: {
-        locked: (key, ms) => attempts.lock(key, ms),
+        ...reactions,
         // the panel's token list refreshes on it, whichever replica made the change
         tokensChanged: () => events.emit('tokensChanged', {}),
-        reload: () => reloads.reload(),
-        reloadConfig: (): Promise<unknown> => configs.reload(),
-        rereadSecrets: async () => secrets?.reread(),
       },
     });
+  // The processes this one tells of its changes: the replicas, else the cluster's other processes.
+  const peers: Peers | undefined =
+    replicas ??
+    (options.processNumber === undefined ? undefined : new ClusterPeers({ logger, on: reactions }));
   const tokensOf = (config: Config): TokenStore =>
     replicas?.tokenStore() ?? TokenStore.fromConfig(config, tokenUsage, sessionTokens);
   const events = new EventEmitter<RuntimeEvents>();
@@ -168,7 +179,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         process.execArgv.filter((flag) => flag.startsWith('--cpu-prof')),
   });
   const supply = new WorkerSupply(supplyOptions(options.config));
-  const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute, replicas?.attempts());
+  const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute, peers?.attempts());
   let listening: Listening | undefined;
   /** The loopback listener of `metricsPort`, when the config opens one. */
   let metricsListening: Listening | undefined;
@@ -235,10 +246,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     listening: () => listening,
   });
 
-  /** Reloads here, and has the other replicas (if any) do the same. */
+  /** Reloads here, and has the other processes (if any) do the same. */
   async function reloadEverywhere(): Promise<ReloadResult> {
     const result = await reloads.reload();
-    await replicas?.announce('reload');
+    await peers?.announce('reload');
     return result;
   }
 
@@ -247,7 +258,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     reload: reloadEverywhere,
     reloadConfig: async () => {
       const result = await configs.reload();
-      await replicas?.announce('reload-config');
+      await peers?.announce('reload-config');
       return result;
     },
     previewConfig: (raw) => configs.preview(raw),
@@ -293,8 +304,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     take();
     secrets.onChange((how) => {
       take();
-      // A value written here: the replicas sharing the workspace read the file again.
-      if (how === 'written') void replicas?.announce('secrets');
+      // A value written here: the processes sharing the workspace read the file again.
+      if (how === 'written') void peers?.announce('secrets');
     });
   }
 

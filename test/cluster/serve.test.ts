@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, serverUrl, type CliRun } from '../helpers/cli.js';
+import { clusterPids, runCli, serverUrl, type CliRun } from '../helpers/cli.js';
 import { BUSINESS, makeWorkspace } from '../helpers/server.js';
 
 /** Which process answered, and a wait to keep a request in flight. */
@@ -37,8 +37,7 @@ async function startCluster(processes = 2, config: Record<string, unknown> = {})
   const run = runCli(['serve', dir, '--processes', String(processes)]);
   runs.push(run);
   const url = await serverUrl(run);
-  await expect.poll(() => run.stdout()).toMatch(/Processes: \d+ share the port/);
-  const pids = /pids ([\d, ]+)\)/.exec(run.stdout())![1]!.split(', ').map(Number);
+  const pids = await clusterPids(run);
   for (const pid of pids) members.add(pid);
   return { dir, run, url, pids };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { announcementSchema } from '../replicas/bus.js';
 
 /**
  * What a cluster's runtime processes and their primary say to each other over node:cluster's
@@ -15,6 +16,8 @@ export const memberMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready'), summary: z.string() }),
   /** It could not start (a port in use, say): the one line to print. */
   z.strictObject({ type: z.literal('failed'), message: z.string() }),
+  /** Tell the other processes (the primary relays it to each). */
+  z.strictObject({ type: z.literal('announce'), announcement: announcementSchema }),
 ]);
 export type MemberMessage = z.infer<typeof memberMessageSchema>;
 
@@ -22,5 +25,7 @@ export type MemberMessage = z.infer<typeof memberMessageSchema>;
 export const primaryMessageSchema = z.discriminatedUnion('type', [
   /** Finish the requests in flight, then exit. */
   z.strictObject({ type: z.literal('stop') }),
+  /** Another process's announcement (the replicas' kind: see replicas/bus.ts). */
+  z.strictObject({ type: z.literal('announce'), announcement: announcementSchema }),
 ]);
 export type PrimaryMessage = z.infer<typeof primaryMessageSchema>;

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import { memberMessageSchema, PROCESS_NUMBER_VARIABLE, type PrimaryMessage } from './messages.js';
 
 /** A process that ends sooner than this after it was started counts as a crash loop's. */
@@ -32,7 +33,10 @@ interface Slot {
  * processes, which share the listening port, and keeps them running. A process that ends is
  * replaced, at once the first time and after a doubling wait when its replacements keep ending
  * within seconds (a crash loop does not spin). Their standard output and error come through here
- * a whole line at a time, so lines of two processes are never mixed on one line.
+ * a whole line at a time, so lines of two processes are never mixed on one line. What one process
+ * announces (a reload, the config or secrets changed, an address locked out) is passed on to the
+ * others, and their failed token attempts are counted here, together (rate-limiter-flexible's
+ * cluster limiter, whose processes ask this one).
  */
 export class Supervisor {
   private readonly slots: Slot[];
@@ -61,6 +65,7 @@ export class Supervisor {
   start(): Promise<string> {
     // Their output is piped here (see relay) rather than shared.
     cluster.setupPrimary({ silent: true });
+    new RateLimiterClusterMaster();
     const started = new Promise<string>((resolve, reject) => (this.settle = { resolve, reject }));
     for (const slot of this.slots) this.fork(slot);
     return started;
@@ -114,6 +119,13 @@ export class Supervisor {
     const said = parsed.data;
     if (said.type === 'failed') {
       this.startFailure ??= said.message;
+      return;
+    }
+    if (said.type === 'announce') {
+      const relayed: PrimaryMessage = { type: 'announce', announcement: said.announcement };
+      for (const other of this.slots) {
+        if (other !== slot && other.worker?.isConnected()) other.worker.send(relayed);
+      }
       return;
     }
     if (this.serving) {
