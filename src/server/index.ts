@@ -27,6 +27,7 @@ import { Redactor } from './logs/redact.js';
 import { LogSink } from './logs/sink.js';
 import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
+import { ClusterPlans } from './cluster/plans.js';
 import { ClusterPeers, type PeerReactions, type Peers } from './runtime/cluster-peers.js';
 import { Replicas } from './runtime/replicas.js';
 import { StateCell } from './runtime/state.js';
@@ -95,8 +96,9 @@ export interface RuntimeOptions {
   /**
    * This process's number (1..N) when it is one of a cluster's runtime processes (`cluster`
    * config key, forked by the primary): its log file is named after it (see logFileOfProcess),
-   * and it shares its changes and failed attempts with the others through the primary (unless
-   * a Redis makes every process a replica).
+   * it shares its changes and failed attempts with the others through the primary (unless a
+   * Redis makes every process a replica), and only process 1 compiles the modules and watches
+   * them: the others load the builds it makes.
    */
   processNumber?: number;
 }
@@ -222,7 +224,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   events.on('reloaded', (result) => prometheus.reloaded(result.failed.length));
 
+  // In a cluster, process 1 compiles (and watches); the others load the plans it makes.
+  const clusterPlans =
+    options.processNumber === undefined ? undefined : new ClusterPlans(options.processNumber);
+  const plansOfCompiler = clusterPlans && !clusterPlans.compiles ? clusterPlans : undefined;
   const reloads = new ReloadController({
+    plans: plansOfCompiler && (() => plansOfCompiler.request()),
+    // A save the compiling process saw: the others reload (with its plan).
+    onWatchedReload: clusterPlans && (() => void peers?.announce('reload')),
     state,
     supply,
     logger,
@@ -232,6 +241,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     history,
     poolCounters,
   });
+  if (clusterPlans?.compiles) clusterPlans.serve(() => reloads.plan());
   const configs = new ConfigController({
     state,
     source: options.source,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { GenerationPlan } from '../load/loader.js';
 import { announcementSchema } from '../replicas/bus.js';
 
 /**
@@ -10,6 +11,39 @@ import { announcementSchema } from '../replicas/bus.js';
 /** The variable that gives a forked runtime process its number (1..N), kept by its replacement. */
 export const PROCESS_NUMBER_VARIABLE = 'API_DEPLOY_PROCESS';
 
+const loadErrorSchema = z.strictObject({
+  module: z.string(),
+  file: z.string(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  message: z.string(),
+  missingPackage: z.string().optional(),
+});
+
+const moduleBuildSchema = z.strictObject({
+  module: z.string(),
+  file: z.string(),
+  relativeFile: z.string(),
+  code: z.string(),
+  map: z.string(),
+  inputs: z.record(z.string(), z.string()),
+  filename: z.string(),
+  source: z.string(),
+  // A signature's type IR is the compiling process's own output: its kind is checked, not its depth.
+  signatures: z.record(z.string(), z.looseObject({ kind: z.enum(['signature', 'problem']) })),
+});
+
+/** A generation's plan as the compiling process sends it (load/loader.ts: GenerationPlan). */
+const planSchema = z
+  .strictObject({
+    unservable: z.array(loadErrorSchema),
+    results: z.array(
+      z.union([z.strictObject({ build: moduleBuildSchema }), z.strictObject({ error: loadErrorSchema })]),
+    ),
+    compiled: z.array(z.string()),
+  })
+  .transform((plan) => plan as GenerationPlan);
+
 /** From a runtime process to the primary. */
 export const memberMessageSchema = z.discriminatedUnion('type', [
   /** It serves; `summary` is the banner it would have printed alone. */
@@ -18,6 +52,17 @@ export const memberMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('failed'), message: z.string() }),
   /** Tell the other processes (the primary relays it to each). */
   z.strictObject({ type: z.literal('announce'), announcement: announcementSchema }),
+  /** The compiling process (number 1) answers plan requests from now on. */
+  z.strictObject({ type: z.literal('planner') }),
+  /** A process that does not compile asks for the next generation's plan. */
+  z.strictObject({ type: z.literal('plan-request'), id: z.number().int() }),
+  /** The compiling process's answer to process `to`'s request `id` (null: it could not make one). */
+  z.strictObject({
+    type: z.literal('plan'),
+    id: z.number().int(),
+    to: z.number().int(),
+    plan: planSchema.nullable(),
+  }),
 ]);
 export type MemberMessage = z.infer<typeof memberMessageSchema>;
 
@@ -27,5 +72,9 @@ export const primaryMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop') }),
   /** Another process's announcement (the replicas' kind: see replicas/bus.ts). */
   z.strictObject({ type: z.literal('announce'), announcement: announcementSchema }),
+  /** To the compiling process: process `from` asks for a plan. */
+  z.strictObject({ type: z.literal('plan-request'), id: z.number().int(), from: z.number().int() }),
+  /** The answer to this process's request `id`; null when the compiling process could not give one. */
+  z.strictObject({ type: z.literal('plan'), id: z.number().int(), plan: planSchema.nullable() }),
 ]);
 export type PrimaryMessage = z.infer<typeof primaryMessageSchema>;

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import { memberMessageSchema, PROCESS_NUMBER_VARIABLE, type PrimaryMessage } from './messages.js';
+import { COMPILING_PROCESS, PlanRelay } from './plan-relay.js';
 
 /** A process that ends sooner than this after it was started counts as a crash loop's. */
 const QUICK_EXIT_MS = 10_000;
@@ -36,7 +37,8 @@ interface Slot {
  * a whole line at a time, so lines of two processes are never mixed on one line. What one process
  * announces (a reload, the config or secrets changed, an address locked out) is passed on to the
  * others, and their failed token attempts are counted here, together (rate-limiter-flexible's
- * cluster limiter, whose processes ask this one).
+ * cluster limiter, whose processes ask this one). Only process 1 compiles the modules: the
+ * others' requests for a generation's plan are relayed to it, and its answers back (PlanRelay).
  */
 export class Supervisor {
   private readonly slots: Slot[];
@@ -47,6 +49,12 @@ export class Supervisor {
   private readonly summaries: string[] = [];
   private settle: { resolve(summary: string): void; reject(error: Error): void } | undefined;
   private readonly exitWaiters: (() => void)[] = [];
+  private readonly plans = new PlanRelay((number, message) => {
+    const worker = this.slots[number - 1]?.worker;
+    if (!worker?.isConnected()) return false;
+    worker.send(message);
+    return true;
+  });
 
   constructor(private readonly options: SupervisorOptions) {
     this.slots = Array.from({ length: options.processes }, (_, index) => ({
@@ -102,6 +110,7 @@ export class Supervisor {
 
   private fork(slot: Slot): void {
     slot.restart = undefined;
+    if (slot.number === COMPILING_PROCESS) this.plans.compilerStarting();
     const worker = cluster.fork({ [PROCESS_NUMBER_VARIABLE]: String(slot.number) });
     slot.worker = worker;
     slot.startedAt = Date.now();
@@ -128,6 +137,9 @@ export class Supervisor {
       }
       return;
     }
+    if (said.type === 'planner') return this.plans.compilerReady();
+    if (said.type === 'plan-request') return this.plans.request(slot.number, said.id);
+    if (said.type === 'plan') return this.plans.answer(said.to, said.id, said.plan);
     if (this.serving) {
       this.notice(`process ${slot.number} (pid ${worker.process.pid}) serves again`);
       return;
@@ -143,6 +155,7 @@ export class Supervisor {
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
+    this.plans.ended(slot.number);
     const how = signal ? `was ended by ${signal}` : `exited with code ${code}`;
     if (this.stopping) {
       if (this.slots.every((each) => !each.worker)) for (const wake of this.exitWaiters.splice(0)) wake();
