@@ -28,6 +28,7 @@ import { LogSink } from './logs/sink.js';
 import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
 import { ClusterPlans } from './cluster/plans.js';
+import { ClusterView } from './cluster/view.js';
 import { ClusterPeers, type PeerReactions, type Peers } from './runtime/cluster-peers.js';
 import { Replicas } from './runtime/replicas.js';
 import { StateCell } from './runtime/state.js';
@@ -263,6 +264,30 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return result;
   }
 
+  const startedAt = Date.now();
+  const metrics = new Metrics();
+  /** In a cluster: what this process's admin API shows of every process. */
+  const clusterView =
+    options.processNumber === undefined
+      ? undefined
+      : new ClusterView(options.processNumber, () => {
+          const { generation } = state.get();
+          return {
+            number: options.processNumber!,
+            pid: process.pid,
+            lifecycle,
+            generation: generation.id,
+            modules: generation.modules.size,
+            endpoints: generation.endpoints.length,
+            failedModules: generation.failures.size,
+            inFlight: listening?.inFlight ?? 0,
+            rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+            uptime: Math.round((Date.now() - startedAt) / 100) / 10,
+            reportedAt: new Date().toISOString(),
+            metrics: metrics.snapshot(),
+          };
+        });
+
   const context: RuntimeContext = {
     state: state.get,
     reload: reloadEverywhere,
@@ -273,17 +298,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     previewConfig: (raw) => configs.preview(raw),
     settingsState: () => configs.settingsState(),
-    startedAt: Date.now(),
+    startedAt,
     logger,
     logs: sink,
     events,
-    metrics: new Metrics(),
+    metrics,
     prometheus,
     lifecycle: () => lifecycle,
     workersInService: () => supply.inService,
     attempts,
     tracer: () => tracer,
     sharedState: replicas,
+    cluster: clusterView,
     url: () => listening?.url,
     version: VERSION,
     secrets: () => {
@@ -385,6 +411,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     lifecycle = 'stopping';
     logger.info({ kind: 'system', event: 'stop', inFlight: listening?.inFlight ?? 0 }, 'stopping');
     await reloads.stop();
+    clusterView?.stop();
     await Promise.all([listening?.close(), metricsListening?.close()]);
     await reloads.settled();
     await state.get().generation.pool?.close();

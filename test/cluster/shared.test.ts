@@ -9,6 +9,7 @@ import { ADMIN, BUSINESS, makeWorkspace } from '../helpers/server.js';
 
 const WHO = `import { apiFunction } from 'api-deploy';
 export const pid = apiFunction(() => ({ pid: process.pid }));
+export const tally = apiFunction(() => ({ pid: process.pid }));
 `;
 const ADMIN_AUTH = { authorization: `Bearer ${ADMIN}` };
 
@@ -99,6 +100,45 @@ describe('a change made through one process of a cluster applies in both', () =>
         return answers.map((answer) => answer.status);
       })
       .toEqual([200, 200, 200, 200, 200, 200]);
+  });
+});
+
+describe("a cluster's admin API shows the whole cluster", () => {
+  const { started } = cluster({});
+
+  it('/api/status lists every process; /api/metrics sums their calls', async () => {
+    const { url, pids } = started;
+    await expect
+      .poll(async () => {
+        const { json } = await request(`${url}/api/status`, 'GET', undefined, ADMIN_AUTH);
+        const { processes } = (json.data as { cluster: { processes: Record<string, unknown>[] } }).cluster;
+        return processes.map(({ number, pid, lifecycle, generation }) => ({
+          number,
+          pid,
+          lifecycle,
+          generation,
+        }));
+      })
+      .toEqual([
+        { number: 1, pid: pids[0], lifecycle: 'serving', generation: 1 },
+        { number: 2, pid: pids[1], lifecycle: 'serving', generation: 1 },
+      ]);
+    const { json } = await request(`${url}/api/status`, 'GET', undefined, ADMIN_AUTH);
+    const answering = (json.data as { cluster: { processes: { answering: boolean }[] } }).cluster.processes;
+    expect(answering.filter((each) => each.answering)).toHaveLength(1);
+
+    // 6 calls on new connections: 3 answered by each process
+    const calls = await Promise.all(
+      Array.from({ length: 6 }, () => request(`${url}/who/tally`, 'POST', { token: BUSINESS, body: {} })),
+    );
+    expect(new Set(calls.map((call) => call.json.data?.pid))).toEqual(new Set(pids));
+    await expect
+      .poll(async () => {
+        const { json } = await request(`${url}/api/metrics`, 'GET', undefined, ADMIN_AUTH);
+        const endpoints = (json.data as { endpoints: { endpoint: string; count: number }[] }).endpoints;
+        return endpoints.find((each) => each.endpoint === '/who/tally')?.count;
+      })
+      .toBe(6);
   });
 });
 

@@ -44,6 +44,33 @@ const planSchema = z
   })
   .transform((plan) => plan as GenerationPlan);
 
+const endpointMetricsSchema = z.strictObject({
+  endpoint: z.string(),
+  count: z.number(),
+  errors: z.number(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  window: z.number(),
+  lastCall: z.string(),
+});
+
+/** A process's figures, sent every second: the cluster's view in `/api/status` and `/api/metrics`. */
+export const processReportSchema = z.strictObject({
+  number: z.number().int(),
+  pid: z.number().int(),
+  lifecycle: z.enum(['starting', 'serving', 'stopping']),
+  generation: z.number().int(),
+  modules: z.number().int(),
+  endpoints: z.number().int(),
+  failedModules: z.number().int(),
+  inFlight: z.number().int(),
+  rssMb: z.number(),
+  uptime: z.number(),
+  reportedAt: z.string(),
+  metrics: z.array(endpointMetricsSchema),
+});
+export type ProcessReport = z.infer<typeof processReportSchema>;
+
 /** From a runtime process to the primary. */
 export const memberMessageSchema = z.discriminatedUnion('type', [
   /** It serves; `summary` is the banner it would have printed alone. */
@@ -52,6 +79,8 @@ export const memberMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('failed'), message: z.string() }),
   /** Tell the other processes (the primary relays it to each). */
   z.strictObject({ type: z.literal('announce'), announcement: announcementSchema }),
+  /** Its figures of now. */
+  z.strictObject({ type: z.literal('report'), report: processReportSchema }),
   /** The compiling process (number 1) answers plan requests from now on. */
   z.strictObject({ type: z.literal('planner') }),
   /** A process that does not compile asks for the next generation's plan. */
@@ -72,6 +101,8 @@ export const primaryMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop') }),
   /** Another process's announcement (the replicas' kind: see replicas/bus.ts). */
   z.strictObject({ type: z.literal('announce'), announcement: announcementSchema }),
+  /** Every running process's latest figures. */
+  z.strictObject({ type: z.literal('reports'), reports: z.array(processReportSchema) }),
   /** To the compiling process: process `from` asks for a plan. */
   z.strictObject({ type: z.literal('plan-request'), id: z.number().int(), from: z.number().int() }),
   /** The answer to this process's request `id`; null when the compiling process could not give one. */

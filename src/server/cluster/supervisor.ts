@@ -2,7 +2,12 @@ import cluster, { type Worker } from 'node:cluster';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
-import { memberMessageSchema, PROCESS_NUMBER_VARIABLE, type PrimaryMessage } from './messages.js';
+import {
+  memberMessageSchema,
+  PROCESS_NUMBER_VARIABLE,
+  type PrimaryMessage,
+  type ProcessReport,
+} from './messages.js';
 import { COMPILING_PROCESS, PlanRelay } from './plan-relay.js';
 
 /** A process that ends sooner than this after it was started counts as a crash loop's. */
@@ -10,6 +15,8 @@ const QUICK_EXIT_MS = 10_000;
 /** The wait before the second quick replacement in a row; it doubles with each one after. */
 const FIRST_BACK_OFF_MS = 500;
 const MAX_BACK_OFF_MS = 30_000;
+/** How often every process is sent the others' latest figures. */
+const REPORTS_MS = 1000;
 
 export interface SupervisorOptions {
   /** How many runtime processes to keep serving. */
@@ -27,6 +34,8 @@ interface Slot {
   /** Exits in a row each sooner than QUICK_EXIT_MS after its start. */
   quickExits: number;
   restart: NodeJS.Timeout | undefined;
+  /** The figures its process sent last. */
+  report: ProcessReport | undefined;
 }
 
 /**
@@ -49,6 +58,7 @@ export class Supervisor {
   private readonly summaries: string[] = [];
   private settle: { resolve(summary: string): void; reject(error: Error): void } | undefined;
   private readonly exitWaiters: (() => void)[] = [];
+  private reportsTimer: NodeJS.Timeout | undefined;
   private readonly plans = new PlanRelay((number, message) => {
     const worker = this.slots[number - 1]?.worker;
     if (!worker?.isConnected()) return false;
@@ -63,6 +73,7 @@ export class Supervisor {
       startedAt: 0,
       quickExits: 0,
       restart: undefined,
+      report: undefined,
     }));
   }
 
@@ -74,6 +85,7 @@ export class Supervisor {
     // Their output is piped here (see relay) rather than shared.
     cluster.setupPrimary({ silent: true });
     new RateLimiterClusterMaster();
+    this.reportsTimer = setInterval(() => this.sendReports(), REPORTS_MS).unref();
     const started = new Promise<string>((resolve, reject) => (this.settle = { resolve, reject }));
     for (const slot of this.slots) this.fork(slot);
     return started;
@@ -89,6 +101,7 @@ export class Supervisor {
   /** Asks every process to finish its requests in flight and exit; resolves once all have. */
   stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.reportsTimer);
     for (const slot of this.slots) {
       clearTimeout(slot.restart);
       const worker = slot.worker;
@@ -102,6 +115,7 @@ export class Supervisor {
   /** Ends every process at once (a second signal: no waiting). */
   kill(): void {
     this.stopping = true;
+    clearInterval(this.reportsTimer);
     for (const slot of this.slots) {
       clearTimeout(slot.restart);
       slot.worker?.process.kill('SIGKILL');
@@ -137,6 +151,10 @@ export class Supervisor {
       }
       return;
     }
+    if (said.type === 'report') {
+      slot.report = said.report;
+      return;
+    }
     if (said.type === 'planner') return this.plans.compilerReady();
     if (said.type === 'plan-request') return this.plans.request(slot.number, said.id);
     if (said.type === 'plan') return this.plans.answer(said.to, said.id, said.plan);
@@ -155,6 +173,7 @@ export class Supervisor {
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
     if (slot.worker !== worker) return;
     slot.worker = undefined;
+    slot.report = undefined;
     this.plans.ended(slot.number);
     const how = signal ? `was ended by ${signal}` : `exited with code ${code}`;
     if (this.stopping) {
@@ -175,6 +194,14 @@ export class Supervisor {
         (wait ? `another starts in ${(wait / 1000).toFixed(1)} s` : 'another starts now'),
     );
     slot.restart = setTimeout(() => this.fork(slot), wait);
+  }
+
+  /** Sends every process the latest figures of all (the cluster's view in the admin API). */
+  private sendReports(): void {
+    const reports = this.slots.flatMap((slot) => (slot.report ? [slot.report] : []));
+    for (const slot of this.slots) {
+      if (slot.worker?.isConnected()) slot.worker.send({ type: 'reports', reports } satisfies PrimaryMessage);
+    }
   }
 
   private allExited(): Promise<void> {

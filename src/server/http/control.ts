@@ -3,6 +3,7 @@ import type { LoadError } from '../../shared/contract.js';
 import { logFilterSchema, matches, type LogFilter } from '../logs/ring.js';
 import { adminAction } from './admin.js';
 import type { RuntimeContext, RuntimeEvents } from './context.js';
+import { sumEndpointMetrics } from './metrics.js';
 import { HttpError } from '../core/errors.js';
 import { openEventStream } from './sse.js';
 import { uptimeSeconds } from './status.js';
@@ -36,6 +37,7 @@ export function controlRouter(runtime: RuntimeContext): Router {
         workers: { min: config.workers, max: config.maxWorkers, memoryMb: config.workerMemoryMb },
         memory: { rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) },
         ...(runtime.sharedState && { sharedState: runtime.sharedState.status() }),
+        ...(runtime.cluster && { cluster: { processes: runtime.cluster.processes() } }),
       };
     }),
   );
@@ -61,7 +63,10 @@ export function controlRouter(runtime: RuntimeContext): Router {
 
   router.get(
     '/api/metrics',
-    adminAction(runtime, () => ({ endpoints: runtime.metrics.snapshot() })),
+    // In a cluster, the whole cluster's: summed over its processes.
+    adminAction(runtime, () => ({
+      endpoints: runtime.cluster ? sumEndpointMetrics(runtime.cluster.metrics()) : runtime.metrics.snapshot(),
+    })),
   );
 
   router.get(

@@ -1,5 +1,10 @@
 import { FolderOpen, RefreshCw, Settings2 } from 'lucide-react';
-import type { ReloadConfigResult, ReloadResult, SharedStateStatus } from '../../../shared/admin-api.js';
+import type {
+  ClusterProcessStatus,
+  ReloadConfigResult,
+  ReloadResult,
+  SharedStateStatus,
+} from '../../../shared/admin-api.js';
 import { useReload, useReloadConfig, useStatus } from '../api/hooks.js';
 import { ErrorNotice, formatDuration, formatTime, Loading } from '../components/feedback.js';
 import { LoadErrorItem } from '../components/load-error.js';
@@ -81,6 +86,8 @@ export function OverviewView() {
             <Stat label="Memory" value={`${data.memory.rssMb} MB`} />
           </section>
 
+          {data.cluster && <ProcessesSection processes={data.cluster.processes} />}
+
           {data.failedModules.length > 0 && (
             <section className="card stack" aria-label="Failing modules">
               <h2 className="error-text">Failing modules</h2>
@@ -117,6 +124,65 @@ function SharedStateRow({ shared }: { shared: SharedStateStatus }) {
       <span className={shared.redis === 'unreachable' ? 'error-text' : undefined}>{text}</span>
       <span className="muted">since {formatTime(shared.since)}</span>
     </div>
+  );
+}
+
+const LIFECYCLES: Record<ClusterProcessStatus['lifecycle'], { dot: string; text: string }> = {
+  starting: { dot: 'wait', text: 'starting' },
+  serving: { dot: 'good', text: 'serving' },
+  stopping: { dot: 'wait', text: 'stopping' },
+};
+
+/** Cluster mode on one box: every runtime process, by number. */
+function ProcessesSection({ processes }: { processes: ClusterProcessStatus[] }) {
+  return (
+    <section className="card stack" aria-label="Processes">
+      <h2>Processes</h2>
+      <p className="muted small">
+        {processes.length} processes share the port. Process 1 compiles and watches the modules; the others
+        load its builds. Metrics are the whole cluster&apos;s; the figures above, the logs and the events are
+        those of the process that answered.
+      </p>
+      <table aria-label="Processes">
+        <thead>
+          <tr>
+            <th>Process</th>
+            <th>PID</th>
+            <th>State</th>
+            <th>Generation</th>
+            <th>Endpoints</th>
+            <th>In flight</th>
+            <th>Memory</th>
+            <th>Uptime</th>
+          </tr>
+        </thead>
+        <tbody>
+          {processes.map((process) => (
+            <tr key={process.number}>
+              <td>
+                {process.number}
+                {process.answering && <span className="muted small"> (answered this page)</span>}
+              </td>
+              <td className="mono">{process.pid}</td>
+              <td>
+                <span className={`dot ${LIFECYCLES[process.lifecycle].dot}`} aria-hidden />{' '}
+                {LIFECYCLES[process.lifecycle].text}
+              </td>
+              <td>{process.generation}</td>
+              <td>
+                {process.endpoints}
+                {process.failedModules > 0 && (
+                  <span className="error-text"> ({process.failedModules} failing)</span>
+                )}
+              </td>
+              <td>{process.inFlight}</td>
+              <td>{process.rssMb} MB</td>
+              <td>{formatDuration(process.uptime)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
