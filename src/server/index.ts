@@ -28,6 +28,7 @@ import { LogSink } from './logs/sink.js';
 import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
 import { ClusterPlans } from './cluster/plans.js';
+import { ClusterMetrics } from './cluster/metrics.js';
 import { ClusterView } from './cluster/view.js';
 import { ClusterPeers, type PeerReactions, type Peers } from './runtime/cluster-peers.js';
 import { Replicas } from './runtime/replicas.js';
@@ -224,6 +225,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logLinesDropped: () => sink.droppedLines,
   });
   events.on('reloaded', (result) => prometheus.reloaded(result.failed.length));
+  if (options.processNumber !== undefined) {
+    const clusterMetrics = new ClusterMetrics(prometheus.registry);
+    prometheus.useClusterMetrics(() => clusterMetrics.text());
+  }
 
   // In a cluster, process 1 compiles (and watches); the others load the plans it makes.
   const clusterPlans =

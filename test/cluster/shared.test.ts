@@ -19,7 +19,7 @@ function request(
   method: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; json: { data?: Record<string, unknown>; code?: string } }> {
+): Promise<{ status: number; text: string; json: { data?: Record<string, unknown>; code?: string } }> {
   return new Promise((resolve, reject) => {
     const sent = http.request(
       url,
@@ -27,7 +27,9 @@ function request(
       (response) => {
         let text = '';
         response.on('data', (chunk: Buffer) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(text) }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, text, json: text.startsWith('{') ? JSON.parse(text) : {} }),
+        );
       },
     );
     sent.on('error', reject);
@@ -106,7 +108,7 @@ describe('a change made through one process of a cluster applies in both', () =>
 describe("a cluster's admin API shows the whole cluster", () => {
   const { started } = cluster({});
 
-  it('/api/status lists every process; /api/metrics sums their calls', async () => {
+  it('/api/status lists every process; /api/metrics and /metrics sum their calls', async () => {
     const { url, pids } = started;
     await expect
       .poll(async () => {
@@ -139,6 +141,15 @@ describe("a cluster's admin API shows the whole cluster", () => {
         return endpoints.find((each) => each.endpoint === '/who/tally')?.count;
       })
       .toBe(6);
+    // Prometheus's /metrics: the whole cluster's, whichever process the scrape reaches.
+    const scrapes = await Promise.all(
+      [1, 2].map(() => request(`${url}/metrics`, 'GET', undefined, ADMIN_AUTH)),
+    );
+    for (const scrape of scrapes) {
+      expect(scrape.status).toBe(200);
+      expect(scrape.text).toContain('api_deploy_requests_total{endpoint="/who/tally",status="200"} 6');
+      expect(scrape.text).toMatch(/^api_deploy_generation 1$/m);
+    }
   });
 });
 

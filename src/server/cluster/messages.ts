@@ -81,6 +81,8 @@ export const memberMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('announce'), announcement: announcementSchema }),
   /** Its figures of now. */
   z.strictObject({ type: z.literal('report'), report: processReportSchema }),
+  /** Asks for the whole cluster's Prometheus metrics (request `id`). */
+  z.strictObject({ type: z.literal('metrics-request'), id: z.number().int() }),
   /** The compiling process (number 1) answers plan requests from now on. */
   z.strictObject({ type: z.literal('planner') }),
   /** A process that does not compile asks for the next generation's plan. */
@@ -101,6 +103,8 @@ export const primaryMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop') }),
   /** Another process's announcement (the replicas' kind: see replicas/bus.ts). */
   z.strictObject({ type: z.literal('announce'), announcement: announcementSchema }),
+  /** The whole cluster's Prometheus metrics, as text; null when they could not be gathered. */
+  z.strictObject({ type: z.literal('metrics'), id: z.number().int(), text: z.string().nullable() }),
   /** Every running process's latest figures. */
   z.strictObject({ type: z.literal('reports'), reports: z.array(processReportSchema) }),
   /** To the compiling process: process `from` asks for a plan. */

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { AggregatorRegistry } from 'prom-client';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import {
   memberMessageSchema,
@@ -48,6 +49,7 @@ interface Slot {
  * others, and their failed token attempts are counted here, together (rate-limiter-flexible's
  * cluster limiter, whose processes ask this one). Only process 1 compiles the modules: the
  * others' requests for a generation's plan are relayed to it, and its answers back (PlanRelay).
+ * A process asked for `/metrics` gets the whole cluster's from here (prom-client's aggregator).
  */
 export class Supervisor {
   private readonly slots: Slot[];
@@ -59,6 +61,7 @@ export class Supervisor {
   private settle: { resolve(summary: string): void; reject(error: Error): void } | undefined;
   private readonly exitWaiters: (() => void)[] = [];
   private reportsTimer: NodeJS.Timeout | undefined;
+  private metrics: AggregatorRegistry<'text/plain; version=0.0.4; charset=utf-8'> | undefined;
   private readonly plans = new PlanRelay((number, message) => {
     const worker = this.slots[number - 1]?.worker;
     if (!worker?.isConnected()) return false;
@@ -85,6 +88,7 @@ export class Supervisor {
     // Their output is piped here (see relay) rather than shared.
     cluster.setupPrimary({ silent: true });
     new RateLimiterClusterMaster();
+    this.metrics = new AggregatorRegistry();
     this.reportsTimer = setInterval(() => this.sendReports(), REPORTS_MS).unref();
     const started = new Promise<string>((resolve, reject) => (this.settle = { resolve, reject }));
     for (const slot of this.slots) this.fork(slot);
@@ -153,6 +157,14 @@ export class Supervisor {
     }
     if (said.type === 'report') {
       slot.report = said.report;
+      return;
+    }
+    if (said.type === 'metrics-request') {
+      const answer = (text: string | null) => {
+        if (worker.isConnected())
+          worker.send({ type: 'metrics', id: said.id, text } satisfies PrimaryMessage);
+      };
+      this.metrics?.clusterMetrics().then(answer, () => answer(null));
       return;
     }
     if (said.type === 'planner') return this.plans.compilerReady();
