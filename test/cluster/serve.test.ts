@@ -95,6 +95,21 @@ describe('api-deploy serve --processes 2', () => {
     expect(new Set(after.map((answer) => answer.pid))).toEqual(new Set([kept, replacement]));
   });
 
+  it('backs off when the replacements keep ending soon after they start (a crash loop does not spin)', async () => {
+    const { run, pids } = await startCluster();
+    process.kill(pids[1]!, 'SIGKILL');
+    await expect
+      .poll(() => run.stderr())
+      .toContain(`process 2 (pid ${pids[1]}) was ended by SIGKILL; another starts now`);
+    await expect.poll(() => run.stderr()).toMatch(/process 2 \(pid \d+\) serves again/);
+    const replacement = Number(/process 2 \(pid (\d+)\) serves again/.exec(run.stderr())![1]);
+    members.add(replacement);
+    process.kill(replacement, 'SIGKILL');
+    await expect
+      .poll(() => run.stderr())
+      .toContain(`process 2 (pid ${replacement}) was ended by SIGKILL; another starts in 0.5 s`);
+  });
+
   it('on SIGTERM every process finishes its requests in flight, then all exit (no orphan), code 0', async () => {
     const { run, url, pids } = await startCluster();
     const inFlight = Array.from({ length: 4 }, () => callWho(url, 700));
