@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { AggregatorRegistry } from 'prom-client';
+import { AggregatorRegistry, type PrometheusContentType } from 'prom-client';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import {
   memberMessageSchema,
@@ -61,7 +61,7 @@ export class Supervisor {
   private settle: { resolve(summary: string): void; reject(error: Error): void } | undefined;
   private readonly exitWaiters: (() => void)[] = [];
   private reportsTimer: NodeJS.Timeout | undefined;
-  private metrics: AggregatorRegistry<'text/plain; version=0.0.4; charset=utf-8'> | undefined;
+  private metrics: AggregatorRegistry<PrometheusContentType> | undefined;
   private readonly plans = new PlanRelay((number, message) => {
     const worker = this.slots[number - 1]?.worker;
     if (!worker?.isConnected()) return false;
@@ -95,7 +95,7 @@ export class Supervisor {
     return started;
   }
 
-  /** The processes serving now, by number. */
+  /** The pids of the processes running now, in the order of their numbers. */
   get pids(): number[] {
     return this.slots.flatMap((slot) =>
       slot.worker?.process.pid === undefined ? [] : [slot.worker.process.pid],
@@ -141,45 +141,54 @@ export class Supervisor {
   }
 
   private heard(slot: Slot, worker: Worker, message: unknown): void {
-    const parsed = memberMessageSchema.safeParse(message);
-    if (!parsed.success) return;
-    const said = parsed.data;
-    if (said.type === 'failed') {
-      this.startFailure ??= said.message;
-      return;
+    const said = memberMessageSchema.safeParse(message).data;
+    switch (said?.type) {
+      case 'ready':
+        return this.ready(slot, worker, said.summary);
+      case 'failed':
+        this.startFailure ??= said.message;
+        return;
+      case 'announce':
+        return this.sendToOthers(slot, { type: 'announce', announcement: said.announcement });
+      case 'report':
+        slot.report = said.report;
+        return;
+      case 'metrics-request':
+        return this.sendMetrics(worker, said.id);
+      case 'planner':
+        return this.plans.compilerReady();
+      case 'plan-request':
+        return this.plans.request(slot.number, said.id);
+      case 'plan':
+        return this.plans.answer(said.to, said.id, said.plan);
+      case undefined:
+        return; // not ours (a library's own message)
     }
-    if (said.type === 'announce') {
-      const relayed: PrimaryMessage = { type: 'announce', announcement: said.announcement };
-      for (const other of this.slots) {
-        if (other !== slot && other.worker?.isConnected()) other.worker.send(relayed);
-      }
-      return;
-    }
-    if (said.type === 'report') {
-      slot.report = said.report;
-      return;
-    }
-    if (said.type === 'metrics-request') {
-      const answer = (text: string | null) => {
-        if (worker.isConnected())
-          worker.send({ type: 'metrics', id: said.id, text } satisfies PrimaryMessage);
-      };
-      this.metrics?.clusterMetrics().then(answer, () => answer(null));
-      return;
-    }
-    if (said.type === 'planner') return this.plans.compilerReady();
-    if (said.type === 'plan-request') return this.plans.request(slot.number, said.id);
-    if (said.type === 'plan') return this.plans.answer(said.to, said.id, said.plan);
-    if (this.serving) {
-      this.notice(`process ${slot.number} (pid ${worker.process.pid}) serves again`);
-      return;
-    }
-    this.summaries.push(said.summary);
+  }
+
+  /** A process serves: the banner once all do at start, a notice for a replacement. */
+  private ready(slot: Slot, worker: Worker, summary: string): void {
+    if (this.serving) return this.notice(`process ${slot.number} (pid ${worker.process.pid}) serves again`);
+    this.summaries.push(summary);
     if (this.summaries.length < this.slots.length) return;
     this.serving = true;
     this.settle?.resolve(
       `${this.summaries[0]}Processes: ${this.slots.length} share the port (node:cluster; pids ${this.pids.join(', ')})\n`,
     );
+  }
+
+  private sendToOthers(from: Slot, message: PrimaryMessage): void {
+    for (const slot of this.slots) {
+      if (slot !== from && slot.worker?.isConnected()) slot.worker.send(message);
+    }
+  }
+
+  /** The whole cluster's Prometheus metrics, to the process that asked. */
+  private sendMetrics(worker: Worker, id: number): void {
+    const answer = (text: string | null) => {
+      if (worker.isConnected()) worker.send({ type: 'metrics', id, text } satisfies PrimaryMessage);
+    };
+    this.metrics?.clusterMetrics().then(answer, () => answer(null));
   }
 
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
