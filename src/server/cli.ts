@@ -217,14 +217,13 @@ async function serve(dir: string | undefined, args: Args): Promise<void> {
     });
     await runtime.start();
   } catch (error) {
-    const message =
-      error instanceof ConfigError
-        ? `config error: ${error.message}`
-        : error instanceof StartError && error.message;
-    if (message && member) return member.failed(message);
+    if (!(error instanceof ConfigError) && !(error instanceof StartError)) throw error;
+    // A cluster's process: the primary prints it, once for all of them.
+    if (member) {
+      return member.failed(error instanceof ConfigError ? `config error: ${error.message}` : error.message);
+    }
     if (error instanceof ConfigError) return configFailure(error, dir);
-    if (message) return fail(message);
-    throw error;
+    return fail(error.message);
   }
   if (member) return serveAsMember(runtime, member);
   process.stdout.write(servingSummary(runtime));
