@@ -1,7 +1,7 @@
 // What a cluster's processes share through the primary: a change made through one process's
 // admin API (tokens, reloads) applies in all of them, and failed attempts are counted together.
 import http from 'node:http';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterPids, runCli, serverUrl, type CliRun } from '../helpers/cli.js';
@@ -83,6 +83,29 @@ describe('a change made through one process of a cluster applies in both', () =>
     await expect
       .poll(async () => (await everywhere(token)).map((answer) => answer.json.code))
       .toEqual(Array(6).fill('INVALID_TOKEN'));
+  });
+
+  it('tokens made at once through both processes are all kept: the config file is edited under its lock', async () => {
+    const { url, dir } = started;
+    const made = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        request(`${url}/api/tokens`, 'POST', { label: `at once ${index}`, role: 'business' }, ADMIN_AUTH),
+      ),
+    );
+    expect(made.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    const file = JSON.parse(await readFile(path.join(dir, 'api-deploy.config.json'), 'utf8')) as {
+      validTokens: (string | { label?: string })[];
+    };
+    const labels = file.validTokens.flatMap((entry) => (typeof entry === 'string' ? [] : [entry.label]));
+    expect(labels.filter((label) => label?.startsWith('at once')).sort()).toEqual(
+      Array.from({ length: 10 }, (_, index) => `at once ${index}`).sort(),
+    );
+    for (const { json } of made) {
+      const token = (json.data as { token: string }).token;
+      await expect
+        .poll(async () => (await everywhere(token)).map((answer) => answer.status))
+        .toEqual(Array(6).fill(200));
+    }
   });
 
   it('POST /api/reload through one process reloads both', async () => {
