@@ -168,7 +168,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // The processes this one tells of its changes: the replicas, else the cluster's other processes.
   const peers: Peers | undefined =
     replicas ??
-    (options.processNumber === undefined ? undefined : new ClusterPeers({ logger, on: reactions }));
+    (options.processNumber === undefined
+      ? undefined
+      : new ClusterPeers({
+          logger,
+          on: {
+            ...reactions,
+            reloadConfig: async () => {
+              const { changed } = await configs.reload();
+              // The tokens are the config file's: this process's panel refreshes its token list.
+              if (changed.includes('validTokens') || changed.includes('adminTokens')) {
+                events.emit('tokensChanged', {});
+              }
+            },
+          },
+        }));
   const tokensOf = (config: Config): TokenStore =>
     replicas?.tokenStore() ?? TokenStore.fromConfig(config, tokenUsage, sessionTokens);
   const events = new EventEmitter<RuntimeEvents>();

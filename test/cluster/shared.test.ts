@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterPids, runCli, serverUrl, type CliRun } from '../helpers/cli.js';
 import { ADMIN, BUSINESS, makeWorkspace } from '../helpers/server.js';
+import { openSse } from '../helpers/sse.js';
 
 const WHO = `import { apiFunction } from 'api-deploy';
 export const pid = apiFunction(() => ({ pid: process.pid }));
@@ -83,6 +84,22 @@ describe('a change made through one process of a cluster applies in both', () =>
     await expect
       .poll(async () => (await everywhere(token)).map((answer) => answer.json.code))
       .toEqual(Array(6).fill('INVALID_TOKEN'));
+  });
+
+  it("a token made through one process refreshes the panel's token list on both (tokensChanged)", async () => {
+    const { url } = started;
+    // Streams on new connections: the primary hands them to both processes.
+    const streams = [];
+    for (let index = 0; index < 4; index++) streams.push(await openSse(`${url}/api/events`, ADMIN_AUTH));
+    try {
+      const made = await request(`${url}/api/tokens`, 'POST', { label: 'seen by all' }, ADMIN_AUTH);
+      expect(made.status).toBe(200);
+      await Promise.all(
+        streams.map((stream) => stream.next((event) => event.event === 'tokensChanged', 5000)),
+      );
+    } finally {
+      for (const stream of streams) stream.close();
+    }
   });
 
   it('tokens made at once through both processes are all kept: the config file is edited under its lock', async () => {
