@@ -16,6 +16,7 @@ const SERVER_LAYERS: Record<string, number> = {
   load: 3,
   auth: 3,
   replicas: 3,
+  cluster: 3,
   exec: 4,
   workspace: 5,
   http: 6,

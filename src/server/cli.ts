@@ -9,7 +9,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { clusterMember, type ClusterMember } from './cluster/member.js';
+import { Supervisor } from './cluster/supervisor.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, resolveConfigSource } from './config/load.js';
+import { processCountOf } from './config/schema.js';
 import { packagesDirOf } from './core/workspace-paths.js';
 import { hostRuntime, servingSummary } from './host.js';
 import { StartError, type Runtime } from './index.js';
@@ -38,6 +41,8 @@ Options of serve:
   --port PORT     port to listen on (env API_DEPLOY_PORT)
   --apis DIR      folder of API modules (env API_DEPLOY_APIS_DIR)
   --secrets FILE  the secrets file (default: api-deploy.secrets.json beside the config)
+  --processes N   runtime processes sharing the port (cluster mode): a number, or auto for
+                  one per CPU core (env API_DEPLOY_PROCESSES; default: "cluster" in the config, 1)
   --init          make the workspace first if DIR has no config (as init does)
   --quiet         no log lines on standard output (the log file still has them)
 check takes --config and --apis too.
@@ -64,6 +69,7 @@ const OPTIONS = {
   apis: { type: 'string' },
   quiet: { type: 'boolean' },
   secrets: { type: 'string' },
+  processes: { type: 'string' },
   init: { type: 'boolean' },
   help: { type: 'boolean' },
   version: { type: 'boolean' },
@@ -71,7 +77,7 @@ const OPTIONS = {
 /** The options each command takes (help and version go with any). */
 const TAKES: Record<Command, (keyof typeof OPTIONS)[]> = {
   init: [],
-  serve: ['config', 'host', 'port', 'apis', 'quiet', 'secrets', 'init'],
+  serve: ['config', 'host', 'port', 'apis', 'quiet', 'secrets', 'processes', 'init'],
   check: ['config', 'apis'],
 };
 
@@ -139,7 +145,13 @@ async function init(dir: string): Promise<void> {
 /** The config of a command's folder: DIR/api-deploy.config.json, which must exist when DIR is given. */
 function sourceOf(dir: string | undefined, args: Args) {
   const configFile = args.config ?? (dir === undefined ? undefined : path.join(dir, DEFAULT_CONFIG_FILE));
-  return resolveConfigSource({ config: configFile, host: args.host, port: args.port, apisDir: args.apis });
+  return resolveConfigSource({
+    config: configFile,
+    host: args.host,
+    port: args.port,
+    apisDir: args.apis,
+    processes: args.processes,
+  });
 }
 
 const configFailure = (error: ConfigError, dir: string | undefined): never =>
@@ -176,12 +188,24 @@ async function check(dir: string | undefined, args: Args): Promise<void> {
 }
 
 async function serve(dir: string | undefined, args: Args): Promise<void> {
-  if (args.init && dir !== undefined && !existsSync(path.join(dir, DEFAULT_CONFIG_FILE))) {
+  // A runtime process of a cluster runs this too, with the same arguments (see serveCluster).
+  const member = clusterMember();
+  if (!member && args.init && dir !== undefined && !existsSync(path.join(dir, DEFAULT_CONFIG_FILE))) {
     // A container's first start on an empty volume: the tokens are printed once, unless an
     // orchestrator gave them (API_DEPLOY_ADMIN_TOKEN, API_DEPLOY_TOKEN).
     await init(dir);
   }
   const source = sourceOf(dir, args);
+  if (!member) {
+    let processes: number;
+    try {
+      processes = processCountOf(loadConfig(source));
+    } catch (error) {
+      if (error instanceof ConfigError) return configFailure(error, dir);
+      throw error;
+    }
+    if (processes > 1) return serveCluster(processes);
+  }
   let runtime: Runtime;
   try {
     runtime = hostRuntime({
@@ -189,13 +213,19 @@ async function serve(dir: string | undefined, args: Args): Promise<void> {
       outDir: OUT_DIR,
       stdout: args.quiet ? undefined : process.stdout,
       secretsFile: args.secrets === undefined ? undefined : path.resolve(args.secrets),
+      processNumber: member?.number,
     });
     await runtime.start();
   } catch (error) {
+    if (!(error instanceof ConfigError) && !(error instanceof StartError)) throw error;
+    // A cluster's process: the primary prints it, once for all of them.
+    if (member) {
+      return member.failed(error instanceof ConfigError ? `config error: ${error.message}` : error.message);
+    }
     if (error instanceof ConfigError) return configFailure(error, dir);
-    if (error instanceof StartError) return fail(error.message);
-    throw error;
+    return fail(error.message);
   }
+  if (member) return serveAsMember(runtime, member);
   process.stdout.write(servingSummary(runtime));
 
   let stopping = false;
@@ -208,13 +238,63 @@ async function serve(dir: string | undefined, args: Args): Promise<void> {
     process.stdout.write(
       `${signal}: finishing requests in flight, then stopping (${signal} again to force)\n`,
     );
-    runtime.stop().then(
-      () => process.exit(0),
-      (error: unknown) => fail(`error while stopping: ${(error as Error).message}`),
-    );
+    stopRuntime(runtime);
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+const stopRuntime = (runtime: Runtime) =>
+  runtime.stop().then(
+    () => process.exit(0),
+    (error: unknown) => fail(`error while stopping: ${(error as Error).message}`),
+  );
+
+/**
+ * Cluster mode: this process is the primary. It forks the runtime processes (each runs this
+ * command again, as a member), prints the banner once they all serve, and on SIGTERM or SIGINT
+ * has them all finish their requests in flight, exiting once they have.
+ */
+async function serveCluster(processes: number): Promise<void> {
+  const supervisor = new Supervisor({ processes, stdout: process.stdout, stderr: process.stderr });
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`api-deploy: ${signal} again, ending every process without waiting\n`);
+      supervisor.kill();
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(
+      `${signal}: finishing requests in flight in every process, then stopping (${signal} again to force)\n`,
+    );
+    void supervisor.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  try {
+    process.stdout.write(await supervisor.start());
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
+/**
+ * A runtime process of a cluster: the primary prints the banner and the shutdown line. A signal
+ * (a terminal's Ctrl-C reaches every process of its group; systemd signals them all) or the
+ * primary's word stops it the same graceful way; forcing is the primary's to do.
+ */
+function serveAsMember(runtime: Runtime, member: ClusterMember): void {
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    stopRuntime(runtime);
+  };
+  member.onStop(shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  member.ready(servingSummary(runtime));
 }
 
 main().catch((error: unknown) =>

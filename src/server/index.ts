@@ -27,6 +27,10 @@ import { Redactor } from './logs/redact.js';
 import { LogSink } from './logs/sink.js';
 import { ConfigController } from './runtime/config-controller.js';
 import { ReloadController } from './runtime/reloads.js';
+import { ClusterPlans } from './cluster/plans.js';
+import { ClusterMetrics } from './cluster/metrics.js';
+import { ClusterView } from './cluster/view.js';
+import { ClusterPeers, type PeerReactions, type Peers } from './runtime/cluster-peers.js';
 import { Replicas } from './runtime/replicas.js';
 import { StateCell } from './runtime/state.js';
 import { HistoryStore } from './workspace/history.js';
@@ -91,6 +95,14 @@ export interface RuntimeOptions {
    * for this run only (the desktop app's renderer dev server).
    */
   extraCorsOrigins?: string[];
+  /**
+   * This process's number (1..N) when it is one of a cluster's runtime processes (`cluster`
+   * config key, forked by the primary): its log file is named after it (see logFileOfProcess),
+   * it shares its changes and failed attempts with the others through the primary (unless a
+   * Redis makes every process a replica), and only process 1 compiles the modules and watches
+   * them: the others load the builds it makes.
+   */
+  processNumber?: number;
 }
 
 export interface Runtime {
@@ -122,9 +134,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     tokens: TokenStore.fromConfig(options.config, tokenUsage, sessionTokens),
     generation: Generation.empty(),
   });
-  const sink = new LogSink(options.config.logging, options.stdout, options.now);
+  const sink = new LogSink(options.config.logging, options.stdout, options.now, options.processNumber);
   sink.rememberSecrets(state.get().tokens.secrets);
   const logger = createLogger(sink, options.config.debug ? 'debug' : 'info');
+  /** What another process's announcement makes this one do. */
+  const reactions: PeerReactions = {
+    locked: (key, ms) => attempts.lock(key, ms),
+    reload: () => reloads.reload(),
+    reloadConfig: (): Promise<unknown> => configs.reload(),
+    rereadSecrets: async () => secrets?.reread(),
+  };
   // With a Redis, the tokens in force are the replicas' (the config file's only seed it).
   const replicas: Replicas | undefined =
     options.config.redis &&
@@ -141,14 +160,29 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       uses: tokenUsage,
       remember: (value) => sink.rememberSecrets([value]),
       on: {
-        locked: (key, ms) => attempts.lock(key, ms),
+        ...reactions,
         // the panel's token list refreshes on it, whichever replica made the change
         tokensChanged: () => events.emit('tokensChanged', {}),
-        reload: () => reloads.reload(),
-        reloadConfig: (): Promise<unknown> => configs.reload(),
-        rereadSecrets: async () => secrets?.reread(),
       },
     });
+  // The processes this one tells of its changes: the replicas, else the cluster's other processes.
+  const peers: Peers | undefined =
+    replicas ??
+    (options.processNumber === undefined
+      ? undefined
+      : new ClusterPeers({
+          logger,
+          on: {
+            ...reactions,
+            reloadConfig: async () => {
+              const { changed } = await configs.reload();
+              // The tokens are the config file's: this process's panel refreshes its token list.
+              if (changed.includes('validTokens') || changed.includes('adminTokens')) {
+                events.emit('tokensChanged', {});
+              }
+            },
+          },
+        }));
   const tokensOf = (config: Config): TokenStore =>
     replicas?.tokenStore() ?? TokenStore.fromConfig(config, tokenUsage, sessionTokens);
   const events = new EventEmitter<RuntimeEvents>();
@@ -163,7 +197,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         process.execArgv.filter((flag) => flag.startsWith('--cpu-prof')),
   });
   const supply = new WorkerSupply(supplyOptions(options.config));
-  const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute, replicas?.attempts());
+  const attempts = new FailedAttempts(options.config.maxFailedAuthPerMinute, peers?.attempts());
   let listening: Listening | undefined;
   /** The loopback listener of `metricsPort`, when the config opens one. */
   let metricsListening: Listening | undefined;
@@ -205,8 +239,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     logLinesDropped: () => sink.droppedLines,
   });
   events.on('reloaded', (result) => prometheus.reloaded(result.failed.length));
+  if (options.processNumber !== undefined) {
+    const clusterMetrics = new ClusterMetrics(prometheus.registry);
+    prometheus.useClusterMetrics(() => clusterMetrics.text());
+  }
 
+  // In a cluster, process 1 compiles (and watches); the others load the plans it makes.
+  const clusterPlans =
+    options.processNumber === undefined ? undefined : new ClusterPlans(options.processNumber);
+  const plansOfCompiler = clusterPlans && !clusterPlans.compiles ? clusterPlans : undefined;
   const reloads = new ReloadController({
+    plans: plansOfCompiler && (() => plansOfCompiler.request()),
+    // A save the compiling process saw: the others reload (with its plan).
+    onWatchedReload: clusterPlans && (() => void peers?.announce('reload')),
     state,
     supply,
     logger,
@@ -216,6 +261,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     history,
     poolCounters,
   });
+  if (clusterPlans?.compiles) clusterPlans.serve(() => reloads.plan());
   const configs = new ConfigController({
     state,
     source: options.source,
@@ -230,34 +276,59 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     listening: () => listening,
   });
 
-  /** Reloads here, and has the other replicas (if any) do the same. */
+  /** Reloads here, and has the other processes (if any) do the same. */
   async function reloadEverywhere(): Promise<ReloadResult> {
     const result = await reloads.reload();
-    await replicas?.announce('reload');
+    await peers?.announce('reload');
     return result;
   }
+
+  const startedAt = Date.now();
+  const metrics = new Metrics();
+  /** In a cluster: what this process's admin API shows of every process. */
+  const clusterView =
+    options.processNumber === undefined
+      ? undefined
+      : new ClusterView(options.processNumber, () => {
+          const { generation } = state.get();
+          return {
+            number: options.processNumber!,
+            pid: process.pid,
+            lifecycle,
+            generation: generation.id,
+            modules: generation.modules.size,
+            endpoints: generation.endpoints.length,
+            failedModules: generation.failures.size,
+            inFlight: listening?.inFlight ?? 0,
+            rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+            uptime: Math.round((Date.now() - startedAt) / 100) / 10,
+            reportedAt: new Date().toISOString(),
+            metrics: metrics.snapshot(),
+          };
+        });
 
   const context: RuntimeContext = {
     state: state.get,
     reload: reloadEverywhere,
     reloadConfig: async () => {
       const result = await configs.reload();
-      await replicas?.announce('reload-config');
+      await peers?.announce('reload-config');
       return result;
     },
     previewConfig: (raw) => configs.preview(raw),
     settingsState: () => configs.settingsState(),
-    startedAt: Date.now(),
+    startedAt,
     logger,
     logs: sink,
     events,
-    metrics: new Metrics(),
+    metrics,
     prometheus,
     lifecycle: () => lifecycle,
     workersInService: () => supply.inService,
     attempts,
     tracer: () => tracer,
     sharedState: replicas,
+    cluster: clusterView,
     url: () => listening?.url,
     version: VERSION,
     secrets: () => {
@@ -288,8 +359,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     take();
     secrets.onChange((how) => {
       take();
-      // A value written here: the replicas sharing the workspace read the file again.
-      if (how === 'written') void replicas?.announce('secrets');
+      // A value written here: the processes sharing the workspace read the file again.
+      if (how === 'written') void peers?.announce('secrets');
     });
   }
 
@@ -359,6 +430,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     lifecycle = 'stopping';
     logger.info({ kind: 'system', event: 'stop', inFlight: listening?.inFlight ?? 0 }, 'stopping');
     await reloads.stop();
+    clusterView?.stop();
     await Promise.all([listening?.close(), metricsListening?.close()]);
     await reloads.settled();
     await state.get().generation.pool?.close();

@@ -29,6 +29,29 @@ export interface RuntimeStatus {
   documentedTokens: TokenRole[];
   /** The state replicas share, when the config names a Redis (absent for a single process). */
   sharedState?: SharedStateStatus;
+  /** Cluster mode on one box (`cluster.processes` over 1): every runtime process, by number. */
+  cluster?: { processes: ClusterProcessStatus[] };
+}
+
+/** One runtime process of a cluster on one box, as `/api/status` lists them. */
+export interface ClusterProcessStatus {
+  /** 1..N, kept by a replacement; process 1 compiles and watches the modules. */
+  number: number;
+  pid: number;
+  /** The process that answered this request (its figures are of now). */
+  answering: boolean;
+  lifecycle: 'starting' | 'serving' | 'stopping';
+  generation: number;
+  modules: number;
+  endpoints: number;
+  failedModules: number;
+  /** Requests it is answering. */
+  inFlight: number;
+  rssMb: number;
+  /** Seconds since it started. */
+  uptime: number;
+  /** When its figures were taken: the other processes report every second. */
+  reportedAt: string;
 }
 
 /** A replica's link to the Redis it shares tokens, attempts and reloads through. */

@@ -49,3 +49,13 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** The pids of a cluster's runtime processes, from the banner's last line (`--processes N`). */
+export async function clusterPids(run: CliRun): Promise<number[]> {
+  await serverUrl(run);
+  for (;;) {
+    const match = /Processes: \d+ share the port \(node:cluster; pids ([\d, ]+)\)/.exec(run.stdout());
+    if (match) return match[1]!.split(', ').map(Number);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

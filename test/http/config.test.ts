@@ -31,9 +31,10 @@ const HANDWRITTEN = {
   host: '127.0.0.1',
 };
 
-// Tokens are managed by /api/tokens; `redis` is read once at start and its URL may hold a password.
+// Tokens are managed by /api/tokens; `redis` is read once at start and its URL may hold a password;
+// `cluster` is read once, by the primary, at start.
 const EDITABLE_KEYS = Object.keys(configSchema.shape).filter(
-  (key) => !['$schema', 'validTokens', 'adminTokens', 'redis'].includes(key),
+  (key) => !['$schema', 'validTokens', 'adminTokens', 'redis', 'cluster'].includes(key),
 );
 
 describe('settings API: GET and PUT /api/config', () => {

@@ -236,6 +236,43 @@ describe('the overview', () => {
     expect(server.textContent).toContain('Redis unreachable');
     expect(server.textContent).toContain('changes are refused');
   });
+
+  it("lists a cluster's processes, the one that answered marked, and no such list for a single process", async () => {
+    test.api.ok('GET', '/api/status', status());
+    const alone = renderView(test, <OverviewView />);
+    await screen.findByRole('region', { name: 'Server' });
+    expect(screen.queryByRole('region', { name: 'Processes' })).toBeNull();
+    alone.unmount();
+    const process = (number: number, answering: boolean) => ({
+      number,
+      pid: 4000 + number,
+      answering,
+      lifecycle: 'serving' as const,
+      generation: 3,
+      modules: 2,
+      endpoints: 3,
+      failedModules: number === 2 ? 1 : 0,
+      inFlight: number,
+      rssMb: 80 + number,
+      uptime: 61,
+      reportedAt: '2025-01-01T10:00:00.000Z',
+    });
+    test.api.ok(
+      'GET',
+      '/api/status',
+      status({ cluster: { processes: [process(1, false), process(2, true)] } }),
+    );
+    renderView(test, <OverviewView />);
+    const table = await screen.findByRole('table', { name: 'Processes' });
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent?.trim()));
+    expect(rows).toEqual([
+      ['1', '4001', 'serving', '3', '3', '1', '81 MB', expect.any(String)],
+      ['2 (answered this page)', '4002', 'serving', '3', '3 (1 failing)', '2', '82 MB', expect.any(String)],
+    ]);
+  });
 });
 
 describe('the overview for a new user', () => {

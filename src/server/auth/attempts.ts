@@ -1,10 +1,4 @@
-import type { Redis } from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  type RateLimiterAbstract,
-  type RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpError } from '../core/errors.js';
 
 const WINDOW_SECONDS = 60;
@@ -29,18 +23,26 @@ export function keyOf(address: string): string {
     .join(':')}::/64`;
 }
 
-/** Replicas count failed attempts together: in Redis, each lock announced to the others. */
+/** How many failed attempts a key may make in how many seconds. */
+export interface LimiterOptions {
+  points: number;
+  duration: number;
+}
+
+/**
+ * Processes that count failed attempts together (replicas in Redis, a cluster's processes in its
+ * primary), each lock announced to the others.
+ */
 export interface SharedAttempts {
-  client: Redis;
-  /** Prefix of the limiter's keys in Redis. */
-  keyPrefix: string;
-  /** Tells the other replicas that `key` is locked out for `ms` more milliseconds. */
+  /** A limiter counting in the shared store, for this limit. */
+  limiter(options: LimiterOptions): RateLimiterAbstract;
+  /** Tells the other processes that `key` is locked out for `ms` more milliseconds. */
   announce(key: string, ms: number): void;
 }
 
 /**
- * Failed token attempts per client address (rate-limiter-flexible: in memory, or in Redis when
- * replicas share one, with memory as its insurance while Redis is unreachable). Once an address
+ * Failed token attempts per client address (rate-limiter-flexible: in memory, or in the store
+ * processes share: see SharedAttempts). Once an address
  * has failed `limit` times in a minute, it is locked out until the minute is over: see
  * `authenticate` for who still gets in. The limiter is asked only when an attempt fails; which
  * addresses are locked is held here (and announced to the other replicas), so checking a request
@@ -112,15 +114,7 @@ export class FailedAttempts {
 
   private create(limit: number): RateLimiterAbstract {
     const options = { points: limit, duration: WINDOW_SECONDS };
-    if (!this.shared) return new RateLimiterMemory(options);
-    return new RateLimiterRedis({
-      ...options,
-      storeClient: this.shared.client,
-      keyPrefix: this.shared.keyPrefix,
-      // While Redis is unreachable each replica counts on its own, at once rather than waiting.
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory(options),
-    });
+    return this.shared ? this.shared.limiter(options) : new RateLimiterMemory(options);
   }
 }
 

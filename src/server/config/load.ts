@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { configSchema, loggingSchema, redisSchema, type Config } from './schema.js';
+import { clusterSchema, configSchema, loggingSchema, redisSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'api-deploy.config.json';
 
@@ -25,6 +25,8 @@ export interface ConfigOverrides {
   apisDir?: string;
   /** `redis.url`, from `API_DEPLOY_REDIS_URL` (a URL with a password is kept out of `ps`). */
   redisUrl?: string;
+  /** `cluster.processes`: a whole number or `auto` (`--processes`, `API_DEPLOY_PROCESSES`). */
+  processes?: string;
 }
 
 export interface ConfigSource {
@@ -53,6 +55,7 @@ export function resolveConfigSource(
       port: pick(flags.port?.toString(), env.API_DEPLOY_PORT),
       apisDir: apisDir === undefined ? undefined : path.resolve(cwd, apisDir),
       redisUrl: pick(undefined, env.API_DEPLOY_REDIS_URL),
+      processes: pick(flags.processes, env.API_DEPLOY_PROCESSES),
     },
   };
 }
@@ -120,6 +123,20 @@ function applyOverrides(raw: Record<string, unknown>, overrides: ConfigOverrides
     const redis = merged.redis;
     merged.redis = { ...(typeof redis === 'object' && redis !== null ? redis : {}), url: overrides.redisUrl };
   }
+  if (overrides.processes !== undefined) {
+    const value = overrides.processes.trim();
+    if (value !== 'auto' && !/^\d+$/.test(value)) {
+      throw new ConfigError(
+        `"cluster.processes": expected a whole number or "auto", got "${overrides.processes}" (from --processes or API_DEPLOY_PROCESSES)`,
+        'cluster.processes',
+      );
+    }
+    const cluster = merged.cluster;
+    merged.cluster = {
+      ...(typeof cluster === 'object' && cluster !== null ? cluster : {}),
+      processes: value === 'auto' ? value : Number(value),
+    };
+  }
   if (overrides.port !== undefined) {
     const port = Number(overrides.port);
     if (!/^\d+$/.test(String(overrides.port).trim()) || port > 65535) {
@@ -153,6 +170,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   '': Object.keys(configSchema.shape),
   logging: Object.keys(loggingSchema.shape),
   redis: Object.keys(redisSchema.shape),
+  cluster: Object.keys(clusterSchema.shape),
 };
 
 function describeIssue(issue: z.core.$ZodIssue): { key: string; message: string } {

@@ -55,6 +55,19 @@ export const redisSchema = z.strictObject({
   prefix: z.string().min(1).max(100).default('api-deploy:'),
 });
 
+/**
+ * Cluster mode on one box: how many runtime processes share the port (node:cluster), `"auto"`
+ * for one per CPU core. Read once at start; 1, the default, is a single process as before.
+ */
+const PROCESSES = 'expected a whole number from 1 to 64, or "auto" (one per CPU core)';
+export const clusterSchema = z.strictObject({
+  processes: z
+    .union([z.number(PROCESSES).int(PROCESSES).min(1, PROCESSES).max(64, PROCESSES), z.literal('auto')], {
+      error: PROCESSES,
+    })
+    .default(1),
+});
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -114,11 +127,18 @@ export const configSchema = z
     logging: loggingSchema.prefault({}),
     /** Shared state of replicas behind one load balancer; without it, this process is alone. */
     redis: redisSchema.optional(),
+    cluster: clusterSchema.optional(),
   })
   .refine((config) => config.headersTimeoutMs <= config.requestTimeoutMs, {
     path: ['headersTimeoutMs'],
     message: 'must not be longer than requestTimeoutMs (the whole request includes its headers)',
   });
+
+/** The runtime processes a config asks for: `cluster.processes`, `"auto"` being the CPU cores. */
+export function processCountOf(config: Pick<Config, 'cluster'>): number {
+  const processes = config.cluster?.processes ?? 1;
+  return processes === 'auto' ? Math.max(1, availableParallelism()) : processes;
+}
 
 export type ConfigFile = z.input<typeof configSchema>;
 export type TokenEntry = z.output<typeof tokenEntry>;

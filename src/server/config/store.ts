@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { editJsonText } from './json-edit.js';
+import { withFileLock } from '../core/file-lock.js';
 import { ConfigError, validateConfig } from './load.js';
 
 /**
@@ -14,8 +15,9 @@ export function updateConfigFile(
   change: (raw: Record<string, unknown>) => void,
 ): Promise<void> {
   // One change at a time per file: two read-edit-write cycles that overlap would lose one edit.
+  // In this process, a queue; between the processes sharing the workspace, the file's lock.
   const previous = pending.get(configPath) ?? Promise.resolve();
-  const next = previous.then(() => applyChange(configPath, change));
+  const next = previous.then(() => withFileLock(configPath, () => applyChange(configPath, change)));
   const settled = next.catch(() => undefined);
   pending.set(configPath, settled);
   void settled.then(() => {

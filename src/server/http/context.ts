@@ -6,6 +6,7 @@ import type { Metrics } from './metrics.js';
 import type { PrometheusMetrics } from './prometheus.js';
 import type { Role, TokenStore } from '../auth/tokens.js';
 import type { SharedStateStatus } from '../../shared/admin-api.js';
+import type { ClusterView } from '../cluster/view.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logs/logger.js';
 import type { LogSink } from '../logs/sink.js';
@@ -70,6 +71,8 @@ export interface RuntimeContext {
   tracer(): Tracer | undefined;
   /** The state shared with other replicas, when the config names a Redis. */
   readonly sharedState?: SharedState;
+  /** The cluster's processes, when this is one of them (cluster mode on one box). */
+  readonly cluster?: ClusterView;
   /** The URL the server answers on, once listening. */
   url(): string | undefined;
   state(): RuntimeState;

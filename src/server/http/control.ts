@@ -3,6 +3,7 @@ import type { LoadError } from '../../shared/contract.js';
 import { logFilterSchema, matches, type LogFilter } from '../logs/ring.js';
 import { adminAction } from './admin.js';
 import type { RuntimeContext, RuntimeEvents } from './context.js';
+import { sumEndpointMetrics } from './metrics.js';
 import { HttpError } from '../core/errors.js';
 import { openEventStream } from './sse.js';
 import { uptimeSeconds } from './status.js';
@@ -39,6 +40,7 @@ export function controlRouter(runtime: RuntimeContext): Router {
         memory: { rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) },
         documentedTokens: documentedTokensInForce(runtime),
         ...(runtime.sharedState && { sharedState: runtime.sharedState.status() }),
+        ...(runtime.cluster && { cluster: { processes: runtime.cluster.processes() } }),
       };
     }),
   );
@@ -64,7 +66,10 @@ export function controlRouter(runtime: RuntimeContext): Router {
 
   router.get(
     '/api/metrics',
-    adminAction(runtime, () => ({ endpoints: runtime.metrics.snapshot() })),
+    // In a cluster, the whole cluster's: summed over its processes.
+    adminAction(runtime, () => ({
+      endpoints: runtime.cluster ? sumEndpointMetrics(runtime.cluster.metrics()) : runtime.metrics.snapshot(),
+    })),
   );
 
   router.get(

@@ -50,3 +50,33 @@ export class Metrics {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * The metrics of a cluster's processes as one: counts summed, the latest call, and of the
+ * percentiles the highest (a percentile of several windows cannot be summed: this is the slowest
+ * process's).
+ */
+export function sumEndpointMetrics(perProcess: EndpointMetrics[][]): EndpointMetrics[] {
+  const summed = new Map<string, EndpointMetrics>();
+  const highest = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+  for (const metrics of perProcess) {
+    for (const each of metrics) {
+      const total = summed.get(each.endpoint);
+      summed.set(
+        each.endpoint,
+        total
+          ? {
+              endpoint: each.endpoint,
+              count: total.count + each.count,
+              errors: total.errors + each.errors,
+              p50Ms: highest(total.p50Ms, each.p50Ms),
+              p95Ms: highest(total.p95Ms, each.p95Ms),
+              window: total.window + each.window,
+              lastCall: each.lastCall > total.lastCall ? each.lastCall : total.lastCall,
+            }
+          : { ...each },
+      );
+    }
+  }
+  return [...summed.values()];
+}

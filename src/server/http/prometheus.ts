@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Aggregator } from 'prom-client';
 import { authenticate, presentedToken } from '../auth/authenticate.js';
 import type { RequestListener } from 'node:http';
 import { HttpError } from '../core/errors.js';
@@ -44,6 +44,8 @@ export class PrometheusMetrics {
     string,
     { count: Counter.Internal; observe: Histogram.Internal<'endpoint'> }
   >();
+  /** In a cluster: the whole cluster's metrics (see useClusterMetrics). */
+  private clusterText: (() => Promise<string | undefined>) | undefined;
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
@@ -71,11 +73,13 @@ export class PrometheusMetrics {
       help: 'Modules that failed to load, summed over the reloads',
       registers,
     });
-    const gauge = (name: string, help: string, read: () => number) =>
+    // `aggregator`: how a cluster's processes' values make one (summed unless it says).
+    const gauge = (name: string, help: string, read: () => number, aggregator?: Aggregator) =>
       new Gauge({
         name,
         help,
         registers,
+        ...(aggregator && { aggregator }),
         collect() {
           this.set(read());
         },
@@ -91,9 +95,9 @@ export class PrometheusMetrics {
       'Function calls running, waiting in a worker or queued',
       source.callsInProgress,
     );
-    gauge('api_deploy_modules_loaded', 'Modules serving', source.modulesLoaded);
-    gauge('api_deploy_modules_failed', 'Modules whose latest load failed', source.modulesFailed);
-    gauge('api_deploy_generation', 'The registry generation serving', source.generation);
+    gauge('api_deploy_modules_loaded', 'Modules serving', source.modulesLoaded, 'min');
+    gauge('api_deploy_modules_failed', 'Modules whose latest load failed', source.modulesFailed, 'max');
+    gauge('api_deploy_generation', 'The registry generation serving', source.generation, 'max');
     // Counted elsewhere (they only grow): exposed as counters read at scrape time.
     const counted = (name: string, help: string, read: () => number) =>
       new Counter({
@@ -143,8 +147,16 @@ export class PrometheusMetrics {
     if (failed > 0) this.failedLoads.inc(failed);
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * In a cluster on one box, `/metrics` answers the whole cluster's, as `clusterText` gathers them
+   * (this process's own when they cannot be gathered), whichever process a scrape reaches.
+   */
+  useClusterMetrics(clusterText: () => Promise<string | undefined>): void {
+    this.clusterText = clusterText;
+  }
+
+  async text(): Promise<string> {
+    return (await this.clusterText?.()) ?? this.registry.metrics();
   }
 
   get contentType(): string {

@@ -13,7 +13,8 @@ export interface ModuleBuild extends ModuleFile, Omit<CompiledModule, 'sourceTex
   signatures: Record<string, SignatureResult>;
 }
 
-export type BuildResult = { build: ModuleBuild } | { error: LoadError };
+/** A module's build (`compiled` when it was compiled for this result, not reused), or its error. */
+export type BuildResult = { build: ModuleBuild; compiled?: true } | { error: LoadError };
 
 /**
  * Compiles modules, reusing a module's last build while none of its inputs (its own file and
@@ -45,7 +46,7 @@ export class BuildCache {
       const { sourceText, ...compiled } = await compileModule(file.file, apisDir);
       const build: ModuleBuild = { ...file, ...compiled, signatures: readSignatures(file.file, sourceText) };
       this.builds.set(file.file, build);
-      return { build };
+      return { build, compiled: true };
     } catch (error) {
       const cause =
         error instanceof CompileError
@@ -53,6 +54,20 @@ export class BuildCache {
           : { file: file.relativeFile, message: String(error) };
       return { error: { module: file.module, ...cause } };
     }
+  }
+
+  /**
+   * A build made elsewhere (by a cluster's compiling process): the one held for its file when it
+   * is the same, so that a build is still recognized as the same one from plan to plan (a hung
+   * build is not loaded again; a fallback is not its own build).
+   */
+  adopt(build: ModuleBuild): ModuleBuild {
+    const held = this.builds.get(build.file);
+    if (held && held.code === build.code && JSON.stringify(held.inputs) === JSON.stringify(build.inputs)) {
+      return held;
+    }
+    this.builds.set(build.file, build);
+    return build;
   }
 
   /** Forgets builds of files that are gone. */

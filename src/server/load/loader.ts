@@ -11,7 +11,6 @@ import {
 } from './served.js';
 
 export interface LoaderOptions {
-  apisDir: string;
   /** Starts the workers that load the modules (the worker pool). */
   start: StartRunner;
   /** How long loading may take before the module loading is declared hung (for its message). */
@@ -19,8 +18,41 @@ export interface LoaderOptions {
 }
 
 /**
- * Builds the next registry generation from the files in `apisDir`: every module is compiled
- * (reusing builds whose inputs did not change), then a fresh worker pool loads them all and
+ * What the next generation is made of, before it is loaded: the modules that cannot be served,
+ * and each other module's build or compile error. Plain data: a cluster's compiling process sends
+ * it to the others, which load it without compiling.
+ */
+export interface GenerationPlan {
+  /** Modules that cannot be served whatever their content (reserved or bad names, duplicates). */
+  unservable: LoadError[];
+  /** One per other module: its build, or why it did not compile. */
+  results: ({ build: ModuleBuild } | { error: LoadError })[];
+  /** The modules compiled for this plan; the others' builds were reused. */
+  compiled: string[];
+}
+
+/**
+ * Compiles the modules in `apisDir` into the next generation's plan, reusing builds whose inputs
+ * did not change.
+ */
+export async function planGeneration(apisDir: string, cache: BuildCache): Promise<GenerationPlan> {
+  const files = await discoverModules(apisDir);
+  cache.keepOnly(files);
+  const unservableNow = unservable(files);
+  const built = await Promise.all(
+    files.filter((file) => !unservableNow.has(file.module)).map((file) => cache.build(file, apisDir)),
+  );
+  return {
+    unservable: [...unservableNow.values()],
+    results: built.map((result) => ('error' in result ? { error: result.error } : { build: result.build })),
+    compiled: built.flatMap((result) =>
+      'compiled' in result && result.compiled ? [result.build.module] : [],
+    ),
+  };
+}
+
+/**
+ * Builds the next registry generation from a plan: a fresh worker pool loads its builds and
  * reports what each serves. A module that fails keeps its last good build from `previous`, and
  * is listed with its error; one module's failure never affects another.
  */
@@ -28,13 +60,10 @@ export async function loadGeneration(
   options: LoaderOptions,
   previous: Generation,
   cache: BuildCache,
+  plan: GenerationPlan,
 ): Promise<Generation> {
-  const files = await discoverModules(options.apisDir);
-  cache.keepOnly(files);
-  const failures = new Map<string, LoadError>(unservable(files));
-  const results = await Promise.all(
-    files.filter((file) => !failures.has(file.module)).map((file) => cache.build(file, options.apisDir)),
-  );
+  const failures = new Map<string, LoadError>(plan.unservable.map((error) => [error.module, error]));
+  const results = plan.results;
 
   let entries: WorkerModule[] = [];
   for (const result of results) {

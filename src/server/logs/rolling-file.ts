@@ -160,6 +160,15 @@ export class RollingFile {
   }
 }
 
+/**
+ * The log file of process `number` of a cluster: process 1 writes the configured file, each
+ * other process its own beside it (`api_{date}.log` → `api_{date}.p2.log`), so no two processes
+ * append to one file and no line is torn. Each file's retention is its own process's.
+ */
+export function logFileOfProcess(template: string, number: number): string {
+  return number <= 1 ? template : insertBeforeExtension(template, `.p${number}`);
+}
+
 function insertBeforeExtension(file: string, suffix: string): string {
   const extension = path.extname(file);
   return extension ? `${file.slice(0, -extension.length)}${suffix}${extension}` : `${file}${suffix}`;

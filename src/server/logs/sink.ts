@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import { Redactor } from './redact.js';
 import { requestLine, type RequestRecord } from './request-line.js';
 import { LogRing } from './ring.js';
-import { RollingFile } from './rolling-file.js';
+import { logFileOfProcess, RollingFile } from './rolling-file.js';
 
 type LoggingConfig = Config['logging'];
 
@@ -24,6 +24,8 @@ export class LogSink {
     logging: LoggingConfig,
     private readonly stdout: NodeJS.WritableStream | undefined,
     private readonly now?: () => number,
+    /** This process's number in a cluster (1..N): its log file is named after it. */
+    private readonly processNumber = 1,
   ) {
     this.ring = new LogRing(logging.bufferSize);
     this.configure(logging);
@@ -44,7 +46,7 @@ export class LogSink {
     void this.file?.end();
     this.file = logging.logToFile
       ? new RollingFile({
-          template: logging.logFilePath,
+          template: logFileOfProcess(logging.logFilePath, this.processNumber),
           rotation: logging.logRotation,
           retention: logging.logRetention,
           now: this.now,

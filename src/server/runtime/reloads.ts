@@ -4,7 +4,7 @@ import { GenerationPool, type PoolCounters, type PoolOptions } from '../exec/poo
 import type { WorkerSupply } from '../exec/supply.js';
 import type { RuntimeEvents } from '../http/context.js';
 import { BuildCache } from '../load/build.js';
-import { loadGeneration } from '../load/loader.js';
+import { loadGeneration, planGeneration, type GenerationPlan } from '../load/loader.js';
 import { watchModules } from '../load/watcher.js';
 import type { Logger } from '../logs/logger.js';
 import { recordDiskChanges, type HistoryStore } from '../workspace/history.js';
@@ -24,6 +24,14 @@ export interface ReloadControllerOptions {
   history?: HistoryStore;
   /** What the generations' pools count over the runtime's life (metrics). */
   poolCounters?: PoolCounters;
+  /**
+   * Where a process of a cluster that does not compile gets its plans: from the one that does,
+   * undefined when that one could not answer (this one then compiles). Such a process does not
+   * watch the APIs folder either. Without it, this process compiles, and watches.
+   */
+  plans?: () => Promise<GenerationPlan | undefined>;
+  /** A reload the watcher asked for was made (the compiling process tells the others). */
+  onWatchedReload?: () => void;
 }
 
 /**
@@ -35,6 +43,8 @@ export interface ReloadControllerOptions {
 export class ReloadController {
   private readonly builds = new BuildCache();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Plans are made one at a time, so two asked for at once do not compile one change twice. */
+  private planning: Promise<unknown> = Promise.resolve();
   private watcher: ReturnType<typeof watchModules> | undefined;
   private stopped = false;
   /** Changes on disk still being kept in the history. */
@@ -53,17 +63,21 @@ export class ReloadController {
     await this.watcher?.close();
     this.watcher = undefined;
     const { config } = this.options.state.get();
-    if (!config.hotReload || this.stopped) return;
-    const { logger, history } = this.options;
+    if (!config.hotReload || this.stopped || this.options.plans) return;
+    const { logger, history, onWatchedReload } = this.options;
     this.watcher = watchModules(config.apisDir, (changed) => {
       logger.debug({ kind: 'system', event: 'files-changed', changed }, 'files changed');
       const recorded = this.reload().then(
         // The changed files as they are now, kept in their history with how the reload went.
-        (result) =>
-          history &&
-          recordDiskChanges(history, config.apisDir, changed, result).catch((error: unknown) =>
-            logger.warn({ kind: 'error', err: error }, 'a change on disk could not be kept in the history'),
-          ),
+        (result) => {
+          onWatchedReload?.();
+          return (
+            history &&
+            recordDiskChanges(history, config.apisDir, changed, result).catch((error: unknown) =>
+              logger.warn({ kind: 'error', err: error }, 'a change on disk could not be kept in the history'),
+            )
+          );
+        },
         (error: unknown) => logger.error({ kind: 'error', err: error }, 'hot reload failed'),
       );
       this.recording = Promise.all([this.recording, recorded]);
@@ -77,9 +91,50 @@ export class ReloadController {
     await this.watcher?.close();
   }
 
+  /**
+   * The next generation's plan, compiled here (reusing the builds whose inputs did not change);
+   * what a cluster's compiling process answers the others with.
+   */
+  plan(): Promise<GenerationPlan> {
+    const next = this.planning.then(async () => {
+      const plan = await planGeneration(this.options.state.get().config.apisDir, this.builds);
+      if (plan.compiled.length > 0) {
+        this.options.logger.debug(
+          { kind: 'system', event: 'compiled', modules: plan.compiled },
+          `compiled ${plan.compiled.length} module(s)`,
+        );
+      }
+      return plan;
+    });
+    this.planning = next.catch(() => undefined);
+    return next;
+  }
+
   /** Resolves once the reloads asked for have ended. */
   settled(): Promise<unknown> {
     return Promise.all([this.queue, this.recording]);
+  }
+
+  /** The plan to load: the compiling process's (its builds adopted), else one compiled here. */
+  private async nextPlan(): Promise<GenerationPlan> {
+    const { plans, logger } = this.options;
+    if (!plans) return this.plan();
+    const received = await plans();
+    if (!received) {
+      logger.warn(
+        { kind: 'system', event: 'plan-unavailable' },
+        'the compiling process did not answer: this process compiles the modules itself',
+      );
+      return this.plan();
+    }
+    const builds = received.results.flatMap((result) => ('build' in result ? [result.build] : []));
+    this.builds.keepOnly(builds);
+    return {
+      ...received,
+      results: received.results.map((result) =>
+        'build' in result ? { build: this.builds.adopt(result.build) } : result,
+      ),
+    };
   }
 
   private async loadOnce(): Promise<ReloadResult> {
@@ -99,9 +154,10 @@ export class ReloadController {
         logger[level]({ ...fields, kind: 'app', requestId, endpoint }, message),
     };
     const generation = await loadGeneration(
-      { apisDir: config.apisDir, loadTimeoutMs, start: (modules) => GenerationPool.start(modules, pool) },
+      { loadTimeoutMs, start: (modules) => GenerationPool.start(modules, pool) },
       previous,
       this.builds,
+      await this.nextPlan(),
     );
     if (this.stopped) {
       await generation.pool?.close();

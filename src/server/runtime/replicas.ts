@@ -1,4 +1,5 @@
 import type { SharedStateStatus } from '../../shared/admin-api.js';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { SharedAttempts } from '../auth/attempts.js';
 import { recordId, recordOf, type TokenRecord, type TokenStore } from '../auth/tokens.js';
 import type { Config } from '../config/schema.js';
@@ -89,11 +90,21 @@ export class Replicas implements SharedState {
     };
   }
 
-  /** How the failed-attempts limiter counts in Redis with the other replicas. */
+  /**
+   * How the failed-attempts limiter counts in Redis with the other replicas (rate-limiter-flexible's
+   * Redis limiter, with memory as its insurance while Redis is unreachable).
+   */
   attempts(): SharedAttempts {
     return {
-      client: this.link.commands,
-      keyPrefix: `${this.options.redis.prefix}failed-auth`,
+      limiter: (options) =>
+        new RateLimiterRedis({
+          ...options,
+          storeClient: this.link.commands,
+          keyPrefix: `${this.options.redis.prefix}failed-auth`,
+          // While Redis is unreachable each replica counts on its own, at once rather than waiting.
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory(options),
+        }),
       announce: (key, ms) => void this.bus.announce({ type: 'locked', key, ms }),
     };
   }

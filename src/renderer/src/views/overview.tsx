@@ -1,6 +1,7 @@
 import { FileCode2, FolderOpen, RefreshCw, Settings2, X } from 'lucide-react';
 import { Link } from 'wouter';
 import type {
+  ClusterProcessStatus,
   ReloadConfigResult,
   ReloadResult,
   SharedStateStatus,
@@ -92,6 +93,8 @@ export function OverviewView() {
             <Stat label="Memory" value={`${data.memory.rssMb} MB`} />
           </section>
 
+          {data.cluster && <ProcessesSection processes={data.cluster.processes} />}
+
           {data.failedModules.length > 0 && (
             <section className="card stack" aria-label="Failing modules">
               <h2 className="error-text">Failing modules</h2>
@@ -142,6 +145,65 @@ function useUptime(answered: number | undefined, readAt: number): number | undef
     return () => clearInterval(timer);
   }, []);
   return answered === undefined ? undefined : answered + Math.max(0, now - readAt) / 1000;
+}
+
+const LIFECYCLES: Record<ClusterProcessStatus['lifecycle'], { dot: string; text: string }> = {
+  starting: { dot: 'wait', text: 'starting' },
+  serving: { dot: 'good', text: 'serving' },
+  stopping: { dot: 'wait', text: 'stopping' },
+};
+
+/** Cluster mode on one box: every runtime process, by number. */
+function ProcessesSection({ processes }: { processes: ClusterProcessStatus[] }) {
+  return (
+    <section className="card stack" aria-label="Processes">
+      <h2>Processes</h2>
+      <p className="muted small">
+        {processes.length} processes share the port. Process 1 compiles and watches the modules; the others
+        load its builds. Metrics are the whole cluster&apos;s; the figures above, the logs and the events are
+        those of the process that answered.
+      </p>
+      <table aria-label="Processes">
+        <thead>
+          <tr>
+            <th>Process</th>
+            <th>PID</th>
+            <th>State</th>
+            <th>Generation</th>
+            <th>Endpoints</th>
+            <th>In flight</th>
+            <th>Memory</th>
+            <th>Uptime</th>
+          </tr>
+        </thead>
+        <tbody>
+          {processes.map((process) => (
+            <tr key={process.number}>
+              <td>
+                {process.number}
+                {process.answering && <span className="muted small"> (answered this page)</span>}
+              </td>
+              <td className="mono">{process.pid}</td>
+              <td>
+                <span className={`dot ${LIFECYCLES[process.lifecycle].dot}`} aria-hidden />{' '}
+                {LIFECYCLES[process.lifecycle].text}
+              </td>
+              <td>{process.generation}</td>
+              <td>
+                {process.endpoints}
+                {process.failedModules > 0 && (
+                  <span className="error-text"> ({process.failedModules} failing)</span>
+                )}
+              </td>
+              <td>{process.inFlight}</td>
+              <td>{process.rssMb} MB</td>
+              <td>{formatDuration(process.uptime)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
 }
 
 function Stat({ label, value, bad }: { label: string; value: string | number; bad?: boolean }) {
