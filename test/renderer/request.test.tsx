@@ -1,12 +1,14 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Route } from 'wouter';
 import { keys } from '../../src/renderer/src/api/hooks.js';
+import { BODY_MODEL_URI, type SchemaAssociation } from '../../src/renderer/src/request/body-schema.js';
 import { forgetToken, rememberToken } from '../../src/renderer/src/token-memory.js';
 import { RequestView } from '../../src/renderer/src/views/request.js';
 import type { LogEntry } from '../../src/shared/admin-api.js';
 import { deferred, errorReply, type ApiCall } from './helpers/fake-api.js';
+import { fake } from './helpers/fake-monaco.js';
 import { AREA, HELLO, registry, status } from './helpers/fixtures.js';
 import {
   ADMIN_TOKEN,
@@ -16,7 +18,16 @@ import {
   type RenderOptions,
 } from './helpers/render.js';
 
+// Monaco cannot run in jsdom: the body editor is a textarea over fake models (helpers/fake-monaco.tsx).
+vi.mock('../../src/renderer/src/editor/monaco-core.js', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoCoreModule),
+);
+vi.mock('@monaco-editor/react', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoReactModule),
+);
+
 const test = setupPanelTest();
+afterEach(() => fake.reset());
 const HISTORY_KEY = 'api-deploy.history';
 const REPLAY_KEY = 'api-deploy.replay';
 const CREATED = { id: 'c0ffee', label: 'billing service', value: 'created-token-value' };
@@ -79,9 +90,10 @@ const problems = () => document.getElementById('body-problems')?.textContent ?? 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 const businessCalls = (path: string) => test.api.callsTo('POST', path);
 
-/** Waits for the endpoint to be selected and its body filled. */
+/** Waits for the endpoint to be selected and the body editor to be up. */
 async function selected(path: string) {
   await waitFor(() => expect((screen.getByLabelText('Endpoint') as HTMLSelectElement).value).toBe(path));
+  await screen.findByLabelText('Body (the parameters, as JSON)');
 }
 
 /** Replaces the body text (typed characters like { are special to user-event). */
@@ -134,8 +146,46 @@ describe('the request panel', () => {
     expect(problems()).toBe('The body must be a JSON object');
 
     fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Not sent: the body must be a JSON object (the parameters by name).',
+    );
+    setBody('{"w": 2,');
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^Not sent: the body is not valid JSON: /);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(businessCalls(AREA.path)).toEqual([]);
+
+    // Mended, the refusal goes.
+    setBody('{"w": 2, "h": 3}');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(sendButton().disabled).toBe(false);
+  });
+
+  it("edits the body in Monaco's JSON editor, checked against the endpoint's parameter schema", async () => {
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    expect(bodyBox().dataset.language).toBe('json');
+    expect(bodyBox().dataset.path).toBe(BODY_MODEL_URI);
+    const schemas = () => fake.jsonDefaults.diagnosticsOptions.schemas as SchemaAssociation[];
+    expect(schemas()).toEqual([
+      expect.objectContaining({ fileMatch: [BODY_MODEL_URI], schema: expect.objectContaining(AREA.params) }),
+    ]);
+    expect(fake.jsonDefaults.diagnosticsOptions).toMatchObject({
+      validate: true,
+      enableSchemaRequest: false,
+    });
+
+    await user.selectOptions(screen.getByLabelText('Endpoint'), HELLO.path);
+    await selected(HELLO.path);
+    await waitFor(() => expect(schemas()[0]!.schema).toMatchObject(HELLO.params));
+    expect(schemas()).toHaveLength(1);
+  });
+
+  it('leaves no schema behind when the panel closes', async () => {
+    const { unmount } = open('/try/geometry/area');
+    await selected(AREA.path);
+    unmount();
+    expect(fake.jsonDefaults.diagnosticsOptions.schemas).toEqual([]);
   });
 
   it('warns of missing and unknown parameters, but leaves the verdict to the server', async () => {

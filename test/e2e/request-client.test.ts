@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bodyEditor,
+  logIn,
+  openPanel,
+  requestBodyText,
+  setRequestBody,
+  type PanelSession,
+} from './harness.js';
+
+// The request panel as a request client, in real Chromium at 1280×800, light and dark: the
+// body in Monaco's JSON editor knowing the endpoint's parameters.
+describe.each(['light', 'dark'] as const)('the request client (%s)', (colorScheme) => {
+  let session: PanelSession;
+
+  beforeAll(async () => {
+    session = await openPanel({ colorScheme, viewport: { width: 1280, height: 800 } });
+    await logIn(session);
+    await session.page.getByRole('heading', { name: 'Overview' }).waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it("completes and checks the body against the endpoint's parameters", async () => {
+    const { page } = session;
+    await page.getByRole('link', { name: 'Request' }).click();
+    await page.getByLabel('Endpoint').selectOption('/template/sync_hello');
+    await expect.poll(() => requestBodyText(page), { timeout: 30_000 }).toContain('"World"');
+
+    // A wrong type: Monaco's JSON language marks it, and the panel says it too.
+    await setRequestBody(page, '{\n  "name": 42\n}');
+    await bodyEditor(page).locator('.squiggly-warning, .squiggly-error').first().waitFor({ timeout: 15_000 });
+    await page.getByText('"name" should be string').waitFor();
+
+    // Completion: the parameter's name, offered inside the object.
+    await setRequestBody(page, '{\n  \n}');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Control+Space');
+    const suggestion = bodyEditor(page).locator('.suggest-widget').getByText('name', { exact: true });
+    await suggestion.waitFor({ timeout: 15_000 });
+    await session.screenshot(`request-client-${colorScheme}`);
+  }, 90_000);
+
+  it('fetched nothing from outside 127.0.0.1 and logged no error', () => {
+    expect(session.outside).toEqual([]);
+    expect(session.errors).toEqual([]);
+  });
+});
