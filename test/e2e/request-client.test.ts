@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN } from '../helpers/server.js';
 import {
   bodyEditor,
   logIn,
@@ -43,6 +44,23 @@ describe.each(['light', 'dark'] as const)('the request client (%s)', (colorSchem
     await suggestion.waitFor({ timeout: 15_000 });
     await session.screenshot(`request-client-${colorScheme}`);
   }, 90_000);
+
+  it('sends an extra header, and shows the request that goes out with the token masked', async () => {
+    const { page } = session;
+    await setRequestBody(page, '{"name": "Ada"}');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByLabel('Header 1 name').fill('X-Tenant');
+    await page.getByLabel('Header 1 value').fill('acme');
+    await page.getByText('The request sent').click();
+    const shown = page.getByTestId('outgoing-request');
+    await expect.poll(() => shown.textContent()).toContain('X-Tenant: acme');
+    expect(await shown.textContent()).toContain('authorization: Bearer ••••••••');
+    expect(await shown.textContent()).not.toContain(ADMIN);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByTestId('response-status').textContent()).toContain('200');
+    expect(await page.getByTestId('response-body').textContent()).toContain('Hello, Ada!');
+    await session.screenshot(`request-query-${colorScheme}`);
+  });
 
   it('fetched nothing from outside 127.0.0.1 and logged no error', () => {
     expect(session.outside).toEqual([]);

@@ -373,6 +373,79 @@ describe('the request panel', () => {
     expect(screen.queryByTestId('response-status')).toBeNull();
   });
 
+  it('sends the extra headers typed, after its own', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Tenant');
+    await user.type(screen.getByLabelText('Header 1 value'), 'acme');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    const [call] = businessCalls(HELLO.path);
+    expect(call!.headers.get('x-tenant')).toBe('acme');
+    expect(call!.headers.get('authorization')).toBe(`Bearer ${ADMIN_TOKEN}`);
+
+    await user.click(screen.getByRole('button', { name: 'Remove header 1' }));
+    await user.click(sendButton());
+    await waitFor(() => expect(businessCalls(HELLO.path)).toHaveLength(2));
+    expect(businessCalls(HELLO.path)[1]!.headers.has('x-tenant')).toBe(false);
+  });
+
+  it('refuses an Authorization header, and a name that is not one, saying why', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'Authorization');
+    await user.type(screen.getByLabelText('Header 1 value'), 'Bearer nope');
+    const headers = screen.getByRole('group', { name: 'Headers' });
+    expect(headers.textContent).toContain('Authorization is sent from the Token choice above');
+    expect(sendButton().disabled).toBe(true);
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Not sent: Authorization is sent from the Token choice above.',
+    );
+
+    await user.clear(screen.getByLabelText('Header 1 name'));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X Tenant');
+    expect(screen.getByLabelText('Header 1 name').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByRole('alert').textContent).toMatch(/^Not sent: "X Tenant" is not a header name/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(businessCalls(HELLO.path)).toEqual([]);
+  });
+
+  it('shows the exact request that goes out, the token masked', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    setBody('{"name": "Ann"}');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Tenant');
+    await user.type(screen.getByLabelText('Header 1 value'), 'acme');
+    await user.click(screen.getByText(/^The request sent/));
+    const shown = screen.getByTestId('outgoing-request').textContent!;
+    expect(shown).toBe(
+      [
+        `POST ${window.location.origin}/template/sync_hello`,
+        'content-type: application/json',
+        'authorization: Bearer ••••••••',
+        'X-Tenant: acme',
+        '',
+        '{"body":{"name":"Ann"}}',
+      ].join('\n'),
+    );
+    expect(shown).not.toContain(ADMIN_TOKEN);
+
+    // What it showed is what went out.
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    const [call] = businessCalls(HELLO.path);
+    expect(call!.body).toEqual({ body: { name: 'Ann' } });
+    expect(call!.headers.get('x-tenant')).toBe('acme');
+
+    await user.selectOptions(screen.getByLabelText('Token'), 'No token');
+    expect(screen.getByTestId('outgoing-request').textContent).not.toContain('authorization');
+  });
+
   it('copies the request as curl with the body typed, never a token', async () => {
     const { user } = open('/try/template/sync_hello');
     await selected(HELLO.path);

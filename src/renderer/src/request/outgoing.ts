@@ -24,6 +24,8 @@ export interface SendState {
   body: ParsedBody;
   /** "Paste a token…" is chosen and nothing is pasted. */
   pastedTokenMissing: boolean;
+  /** The extra headers' problems (request/headers.ts). */
+  headerProblems?: readonly string[];
 }
 
 /** Why the request cannot be sent as it is, or undefined when it can. */
@@ -31,6 +33,8 @@ export function refusalOf(state: SendState): string | undefined {
   if (!state.endpoint) return 'Choose an endpoint first.';
   if (!state.body.ok) return `Not sent: ${lowerFirst(state.body.problem)}.`;
   if (state.pastedTokenMissing) return 'Not sent: paste the token to send, or choose No token.';
+  const [header] = state.headerProblems ?? [];
+  if (header) return `Not sent: ${header}.`;
   return undefined;
 }
 

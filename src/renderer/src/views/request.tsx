@@ -2,11 +2,13 @@ import { Send } from 'lucide-react';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import type { RegistryEndpoint, SavedRequest } from '../../../shared/admin-api.js';
-import { callEndpoint, type CallResult } from '../api/business.js';
+import { sendRequest, type CallResult } from '../api/business.js';
 import { useRegistry, useSession, useStatus } from '../api/hooks.js';
 import { CopySnippets } from '../components/copy-snippets.js';
 import { ErrorNotice } from '../components/feedback.js';
+import { filledRows, headerProblems, type HeaderRow } from '../request/headers.js';
 import { parseBody, refusalOf } from '../request/outgoing.js';
+import { outgoingRequest } from '../request/outgoing-request.js';
 import {
   ADMIN,
   choiceForKind,
@@ -26,6 +28,8 @@ import {
 } from '../request-history.js';
 import { checkBody, exampleBody, type JsonSchema } from '../schema.js';
 import { useRememberedTokens } from '../token-memory.js';
+import { HeadersEditor } from './headers-editor.js';
+import { OutgoingView } from './outgoing-view.js';
 import { RecentRequests } from './recent-requests.js';
 import { ResponseView } from './response-view.js';
 import { SavedRequests } from './saved-requests.js';
@@ -57,6 +61,8 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   const [chosenToken, setTokenChoice] = useState<string>();
   const tokenChoice = tokenChoiceOf(chosenToken, remembered);
   const [pasted, setPasted] = useState('');
+  // Extra headers: kept in the page only (a header may hold a credential of the user's own).
+  const [headers, setHeaders] = useState<HeaderRow[]>([]);
   const [result, setResult] = useState<CallResult>();
   const [failure, setFailure] = useState<unknown>();
   // Send was tried while refused: the reason is shown until the request can go.
@@ -95,19 +101,35 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   const body = parseBody(bodyText);
   const problems = selected ? checkBody(bodyText, schema) : [];
   const noPastedToken = tokenChoice === PASTE && pasted.trim() === '';
-  const refusal = refusalOf({ endpoint: selected?.path, body, pastedTokenMissing: noPastedToken });
+  const headerIssues = headerProblems(headers);
+  const refusal = refusalOf({
+    endpoint: selected?.path,
+    body,
+    pastedTokenMissing: noPastedToken,
+    headerProblems: headerIssues,
+  });
   const token = tokenOfChoice(tokenChoice, { adminToken: session.adminToken, pasted, remembered });
+  const outgoing =
+    refusal === undefined && selected && body.ok
+      ? outgoingRequest({
+          baseUrl: session.baseUrl,
+          endpoint: selected.path,
+          params: body.value,
+          token,
+          headers: filledRows(headers),
+        })
+      : undefined;
 
   async function send() {
     // A ref, not the state: two quick Ctrl+Enter presses come before a re-render.
     if (sendingNow.current) return;
     setRefused(refusal !== undefined);
-    if (refusal || !selected || !body.ok) return;
+    if (refusal || !selected || !outgoing) return;
     sendingNow.current = true;
     setSending(true);
     setFailure(undefined);
     try {
-      const answer = await callEndpoint(session, selected.path, body.value, token);
+      const answer = await sendRequest(outgoing);
       setResult(answer);
       setHistory(
         addToHistory({
@@ -237,6 +259,8 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
             </div>
           </div>
 
+          <HeadersEditor rows={headers} problems={headerIssues} onChange={setHeaders} />
+
           <div className="row">
             <button
               type="button"
@@ -254,6 +278,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
               {refusal}
             </p>
           )}
+          <OutgoingView request={outgoing} secrets={[session.adminToken, ...(token ? [token] : [])]} />
           {selected && (
             <CopySnippets
               call={{
