@@ -10,7 +10,8 @@ import {
 } from './harness.js';
 
 // The request panel as a request client, in real Chromium at 1280×800, light and dark: the
-// body in Monaco's JSON editor knowing the endpoint's parameters.
+// body in Monaco's JSON editor knowing the endpoint's parameters, extra headers and the request
+// as it goes out, an environment's variable in the body.
 describe.each(['light', 'dark'] as const)('the request client (%s)', (colorScheme) => {
   let session: PanelSession;
 
@@ -60,6 +61,44 @@ describe.each(['light', 'dark'] as const)('the request client (%s)', (colorSchem
     await expect.poll(() => page.getByTestId('response-status').textContent()).toContain('200');
     expect(await page.getByTestId('response-body').textContent()).toContain('Hello, Ada!');
     await session.screenshot(`request-query-${colorScheme}`);
+  });
+
+  it("puts an environment's variable into the body, and completes a parameter beside it", async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Remove header 1' }).click();
+    await page.getByRole('button', { name: 'Edit environments' }).click();
+    await page.getByLabel('New environment name').fill('staging');
+    await page.getByRole('button', { name: 'New environment' }).click();
+    await page.getByLabel('Variable 1 value').fill('https://staging.example');
+    await page.getByRole('button', { name: 'Add variable' }).click();
+    await page.getByLabel('Variable 2 name').fill('who');
+    await page.getByLabel('Variable 2 value').fill('Grace');
+    await session.screenshot(`request-environments-editor-${colorScheme}`);
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    await page.getByLabel('Endpoint').selectOption('/template/async_hello');
+    await expect.poll(() => requestBodyText(page), { timeout: 30_000 }).toContain('"delay"');
+    // A blank line is JSON's whitespace: the body stays valid while the cursor waits there.
+    await setRequestBody(page, '{\n  "name": "{{who}}"\n  \n}');
+    await expect
+      .poll(() => page.getByTestId('outgoing-request').textContent())
+      .toContain('{"body":{"name":"Grace"}}');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByTestId('response-body').textContent()).toContain('Hello, Grace!');
+
+    // Back in the editor, on the blank line.
+    await bodyEditor(page).locator('.view-lines').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Control+Space');
+    await bodyEditor(page)
+      .locator('.suggest-widget')
+      .getByText('delay', { exact: true })
+      .waitFor({ timeout: 15_000 });
+    // Monaco's own marks settle (the JSON worker checks after each change).
+    await expect.poll(() => bodyEditor(page).locator('.squiggly-warning, .squiggly-error').count()).toBe(0);
+    await session.screenshot(`request-environment-${colorScheme}`);
   });
 
   it('fetched nothing from outside 127.0.0.1 and logged no error', () => {

@@ -560,3 +560,123 @@ describe('replaying a logged request', () => {
     await waitFor(() => expect(bodyBox().value).toBe(pretty({ w: 7, h: 8 })));
   });
 });
+
+describe('environments', () => {
+  const ENVIRONMENTS_KEY = 'api-deploy.environments';
+
+  it('creates one whose variables go into the body and the headers as {{name}}, and stores it', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Edit environments' }));
+    await user.type(screen.getByLabelText('New environment name'), 'staging');
+    await user.click(screen.getByRole('button', { name: 'New environment' }));
+    expect((screen.getByLabelText('Environment') as HTMLSelectElement).value).toBe('staging');
+    // A new environment starts with a baseUrl to fill in.
+    expect((screen.getByLabelText('Variable 1 name') as HTMLInputElement).value).toBe('baseUrl');
+    await user.type(screen.getByLabelText('Variable 1 value'), 'https://staging.example');
+    await user.click(screen.getByRole('button', { name: 'Add variable' }));
+    await user.type(screen.getByLabelText('Variable 2 name'), 'who');
+    await user.type(screen.getByLabelText('Variable 2 value'), 'Ada "the first"');
+
+    setBody('{"name": "{{who}} from {{ baseUrl }}"}');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Tenant');
+    await user.type(screen.getByLabelText('Header 1 value'), '{{{{who}}'); // {{ types one {
+    await user.click(screen.getByText(/^The request sent/));
+    expect(screen.getByTestId('outgoing-request').textContent).toContain('X-Tenant: Ada "the first"');
+
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    const [call] = businessCalls(HELLO.path);
+    expect(call!.body).toEqual({ body: { name: 'Ada "the first" from https://staging.example' } });
+    expect(call!.headers.get('x-tenant')).toBe('Ada "the first"');
+
+    expect(JSON.parse(localStorage.getItem(ENVIRONMENTS_KEY)!)).toEqual({
+      active: 'staging',
+      environments: [
+        {
+          name: 'staging',
+          variables: [
+            { name: 'baseUrl', value: 'https://staging.example' },
+            { name: 'who', value: 'Ada "the first"' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('refuses to send a {{name}} the environment does not define, naming it', async () => {
+    localStorage.setItem(
+      ENVIRONMENTS_KEY,
+      JSON.stringify({
+        active: 'dev',
+        environments: [{ name: 'dev', variables: [{ name: 'who', value: 'Ann' }] }],
+      }),
+    );
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    setBody('{"name": "{{whom}}"}');
+    expect(sendButton().disabled).toBe(true);
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Not sent: {{whom}} is not defined in the environment "dev".',
+    );
+
+    // Without an environment, every {{name}} is unknown.
+    await user.selectOptions(screen.getByLabelText('Environment'), 'No environment');
+    setBody('{"name": "{{who}}"}');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Not sent: {{who}} is not defined: choose an environment that defines it.',
+    );
+    await user.selectOptions(screen.getByLabelText('Environment'), 'dev');
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    expect(businessCalls(HELLO.path).map((call) => call.body)).toEqual([{ body: { name: 'Ann' } }]);
+  });
+
+  it('sends the kind of token the environment names, never a token value it would store', async () => {
+    localStorage.setItem(
+      ENVIRONMENTS_KEY,
+      JSON.stringify({
+        environments: [
+          { name: 'public', token: 'none', variables: [] },
+          { name: 'ops', token: 'admin', variables: [{ name: 'key', value: '' }] },
+        ],
+      }),
+    );
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    await user.selectOptions(screen.getByLabelText('Environment'), 'public');
+    expect((screen.getByLabelText('Token') as HTMLSelectElement).value).toBe('none');
+    await user.selectOptions(screen.getByLabelText('Environment'), 'ops');
+    expect((screen.getByLabelText('Token') as HTMLSelectElement).value).toBe('admin');
+
+    // The admin token pasted as a variable's value is refused: it would be stored.
+    await user.click(screen.getByRole('button', { name: 'Edit environments' }));
+    fireEvent.change(screen.getByLabelText('Variable 1 value'), { target: { value: `x${ADMIN_TOKEN}` } });
+    expect(screen.getByText(/That is a token value/)).toBeTruthy();
+    expect((screen.getByLabelText('Variable 1 value') as HTMLInputElement).value).toBe('');
+    expect(localStorage.getItem(ENVIRONMENTS_KEY)).not.toContain(ADMIN_TOKEN);
+
+    await user.selectOptions(screen.getByLabelText('Token in ops'), 'The one chosen above');
+    expect(JSON.parse(localStorage.getItem(ENVIRONMENTS_KEY)!).environments[1]).toEqual({
+      name: 'ops',
+      variables: [{ name: 'key', value: '' }],
+    });
+  });
+
+  it('deletes one after a confirmation', async () => {
+    localStorage.setItem(
+      ENVIRONMENTS_KEY,
+      JSON.stringify({ active: 'dev', environments: [{ name: 'dev', variables: [] }] }),
+    );
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Edit environments' }));
+    await user.click(screen.getByRole('button', { name: 'Delete dev' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    expect(JSON.parse(localStorage.getItem(ENVIRONMENTS_KEY)!)).toEqual({ environments: [] });
+    expect(within(screen.getByLabelText('Environment')).getAllByRole('option')).toHaveLength(1);
+  });
+});

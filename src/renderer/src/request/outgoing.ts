@@ -24,6 +24,8 @@ export interface SendState {
   body: ParsedBody;
   /** "Paste a token…" is chosen and nothing is pasted. */
   pastedTokenMissing: boolean;
+  /** `{{name}}` references no variable answers, said as a sentence (request/environments.ts). */
+  unknownVariables?: string;
   /** The extra headers' problems (request/headers.ts). */
   headerProblems?: readonly string[];
 }
@@ -33,6 +35,7 @@ export function refusalOf(state: SendState): string | undefined {
   if (!state.endpoint) return 'Choose an endpoint first.';
   if (!state.body.ok) return `Not sent: ${lowerFirst(state.body.problem)}.`;
   if (state.pastedTokenMissing) return 'Not sent: paste the token to send, or choose No token.';
+  if (state.unknownVariables) return `Not sent: ${state.unknownVariables}.`;
   const [header] = state.headerProblems ?? [];
   if (header) return `Not sent: ${header}.`;
   return undefined;

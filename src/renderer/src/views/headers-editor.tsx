@@ -19,7 +19,7 @@ export function HeadersEditor({
     <fieldset className="field headers-editor">
       <legend className="label">Headers</legend>
       {rows.length > 0 && (
-        <table className="small" aria-label="Headers">
+        <table className="small kv-table" aria-label="Headers">
           <tbody>
             {rows.map((row, index) => {
               const invalid = row.name.trim() !== '' && headerNameProblem(row.name) !== undefined;

@@ -6,6 +6,13 @@ import { sendRequest, type CallResult } from '../api/business.js';
 import { useRegistry, useSession, useStatus } from '../api/hooks.js';
 import { CopySnippets } from '../components/copy-snippets.js';
 import { ErrorNotice } from '../components/feedback.js';
+import {
+  activeEnvironment,
+  substitute,
+  substituteInJson,
+  unknownVariablesProblem,
+  type Environment,
+} from '../request/environments.js';
 import { filledRows, headerProblems, type HeaderRow } from '../request/headers.js';
 import { parseBody, refusalOf } from '../request/outgoing.js';
 import { outgoingRequest } from '../request/outgoing-request.js';
@@ -28,6 +35,7 @@ import {
 } from '../request-history.js';
 import { checkBody, exampleBody, type JsonSchema } from '../schema.js';
 import { useRememberedTokens } from '../token-memory.js';
+import { EnvironmentPicker, useEnvironments } from './environments.js';
 import { HeadersEditor } from './headers-editor.js';
 import { OutgoingView } from './outgoing-view.js';
 import { RecentRequests } from './recent-requests.js';
@@ -57,8 +65,13 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   const [bodyText, setBodyText] = useState('{}');
   // Counts the times the body was set from outside the editor (which then takes the new text).
   const [bodyRevision, setBodyRevision] = useState(0);
-  // Until one is chosen: the newest business token the panel knows, else its admin token.
-  const [chosenToken, setTokenChoice] = useState<string>();
+  const [environments, setEnvironments] = useEnvironments();
+  const environment = activeEnvironment(environments);
+  // Until one is chosen: the environment's kind of token, else the newest business token the
+  // panel knows, else its admin token.
+  const [chosenToken, setTokenChoice] = useState<string | undefined>(() =>
+    environment?.token ? choiceForKind(environment.token, remembered) : undefined,
+  );
   const tokenChoice = tokenChoiceOf(chosenToken, remembered);
   const [pasted, setPasted] = useState('');
   // Extra headers: kept in the page only (a header may hold a credential of the user's own).
@@ -101,22 +114,37 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   const body = parseBody(bodyText);
   const problems = selected ? checkBody(bodyText, schema) : [];
   const noPastedToken = tokenChoice === PASTE && pasted.trim() === '';
-  const headerIssues = headerProblems(headers);
+  // The environment's variables, put in the body's strings and the headers' values.
+  const variables = environment?.variables ?? [];
+  const params = body.ok ? substituteInJson(body.value, variables) : undefined;
+  const headerValues = headers.map((row) => ({ row, value: substitute(row.value, variables) }));
+  const unknown = [
+    ...new Set([...(params?.unknown ?? []), ...headerValues.flatMap(({ value }) => value.unknown)]),
+  ];
+  const resolvedHeaders = headerValues.map(({ row, value }) => ({ name: row.name, value: value.value }));
+  const headerIssues = headerProblems(resolvedHeaders);
   const refusal = refusalOf({
     endpoint: selected?.path,
     body,
     pastedTokenMissing: noPastedToken,
+    unknownVariables: unknownVariablesProblem(unknown, environment),
     headerProblems: headerIssues,
   });
   const token = tokenOfChoice(tokenChoice, { adminToken: session.adminToken, pasted, remembered });
+  // Token values the panel knows: masked in the query view, refused as variable values.
+  const secrets = [
+    session.adminToken,
+    ...remembered.map((known) => known.value),
+    ...(pasted.trim() ? [pasted.trim()] : []),
+  ];
   const outgoing =
-    refusal === undefined && selected && body.ok
+    refusal === undefined && selected && params
       ? outgoingRequest({
           baseUrl: session.baseUrl,
           endpoint: selected.path,
-          params: body.value,
+          params: params.value,
           token,
-          headers: filledRows(headers),
+          headers: filledRows(resolvedHeaders),
         })
       : undefined;
 
@@ -149,6 +177,11 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   }
 
   const baseUrl = status.data?.url ?? window.location.origin;
+
+  /** Another environment: its kind of token, when it names one, is the one sent. */
+  function switchEnvironment(next: Environment | undefined) {
+    if (next?.token) setTokenChoice(choiceForKind(next.token, remembered));
+  }
 
   /** A saved request into the panel: its endpoint, body and a token of its kind. */
   function load(saved: SavedRequest) {
@@ -199,6 +232,13 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
             )}
             {selected?.description && <span className="muted small">{selected.description}</span>}
           </div>
+
+          <EnvironmentPicker
+            environments={environments}
+            secrets={secrets}
+            onChange={setEnvironments}
+            onSwitch={switchEnvironment}
+          />
 
           <div className="field">
             <label htmlFor="token-select">Token</label>
@@ -278,13 +318,13 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
               {refusal}
             </p>
           )}
-          <OutgoingView request={outgoing} secrets={[session.adminToken, ...(token ? [token] : [])]} />
+          <OutgoingView request={outgoing} secrets={secrets} />
           {selected && (
             <CopySnippets
               call={{
                 baseUrl,
                 endpoint: selected.path,
-                body: body.ok ? body.value : {},
+                body: params?.value ?? {},
                 token: tokenChoice !== NONE,
               }}
             />
