@@ -237,6 +237,28 @@ describe('running saved requests', () => {
     saved({ id: 'r5', name: 'hello', endpoint: HELLO.path, body: {}, tokenKind: 'none' }),
   ];
 
+  it("runs with the chosen environment's variables in the saved bodies, and names an unknown one", async () => {
+    localStorage.setItem(
+      'api-deploy.environments',
+      JSON.stringify({
+        active: 'dev',
+        environments: [{ name: 'dev', variables: [{ name: 'who', value: 'Ann' }] }],
+      }),
+    );
+    const { user } = open('/try/template/sync_hello', [
+      saved({ id: 'a', name: 'greets who', endpoint: HELLO.path, body: { name: '{{who}}' } }),
+      saved({ id: 'b', name: 'greets whom', endpoint: HELLO.path, body: { name: '{{whom}}' } }),
+    ]);
+    await user.click(await within(section()).findByRole('button', { name: 'Run all' }));
+    await within(section()).findByText('1 of 2 passed');
+    expect(test.api.callsTo('POST', HELLO.path).map((call) => call.body)).toEqual([
+      { body: { name: 'Ann' } },
+    ]);
+    expect(cells(resultRows()[1]!)[4]).toBe(
+      'fail not sent: {{whom}} is not defined in the environment "dev"',
+    );
+  });
+
   it('runs them all one after the other into a pass/fail table with the reasons', async () => {
     const { user } = open('/try/geometry/area', SUITE);
     // The first answer is held: nothing else is sent until it comes.

@@ -345,6 +345,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
           body: selected && body.ok ? body.value : undefined,
           tokenKind: kindOfChoice(tokenChoice, remembered),
         }}
+        environment={environment}
         onLoad={load}
       />
 
