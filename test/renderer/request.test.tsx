@@ -457,6 +457,22 @@ describe('the request panel', () => {
     expect(curl).toContain('$API_DEPLOY_TOKEN');
     expect(curl).not.toContain(ADMIN_TOKEN);
   });
+
+  it('copies the extra headers too, a token value in one masked', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Tenant');
+    await user.type(screen.getByLabelText('Header 1 value'), 'acme');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 2 name'), 'X-Key');
+    fireEvent.change(screen.getByLabelText('Header 2 value'), { target: { value: ADMIN_TOKEN } });
+    await user.click(screen.getByRole('button', { name: 'Copy as curl' }));
+    const curl = test.clipboard.text!;
+    expect(curl).toContain(`-H 'X-Tenant: acme'`);
+    expect(curl).toContain(`-H 'X-Key: ••••••••'`);
+    expect(curl).not.toContain(ADMIN_TOKEN);
+  });
 });
 
 describe('the request history', () => {

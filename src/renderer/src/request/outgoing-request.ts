@@ -55,10 +55,7 @@ export function describeRequest(
   origin: string,
   secrets: readonly string[],
 ): string {
-  const mask = (text: string) =>
-    secrets
-      .filter((secret) => secret !== '')
-      .reduce((masked, secret) => masked.split(secret).join(MASK), text);
+  const mask = (text: string) => maskSecrets(text, secrets);
   const url = request.url.startsWith('/') ? `${origin}${request.url}` : request.url;
   return [
     `${request.method} ${mask(url)}`,
@@ -66,4 +63,11 @@ export function describeRequest(
     '',
     mask(request.body),
   ].join('\n');
+}
+
+/** A text with every occurrence of each secret replaced by the mask. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  return secrets
+    .filter((secret) => secret !== '')
+    .reduce((masked, secret) => masked.split(secret).join(MASK), text);
 }

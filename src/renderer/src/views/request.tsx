@@ -15,7 +15,7 @@ import {
 } from '../request/environments.js';
 import { filledRows, headerProblems, type HeaderRow } from '../request/headers.js';
 import { parseBody, refusalOf } from '../request/outgoing.js';
-import { outgoingRequest } from '../request/outgoing-request.js';
+import { maskSecrets, outgoingRequest } from '../request/outgoing-request.js';
 import {
   ADMIN,
   choiceForKind,
@@ -326,6 +326,11 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
                 endpoint: selected.path,
                 body: params?.value ?? {},
                 token: tokenChoice !== NONE,
+                // The headers as sent, but a token value never leaves in a copied snippet.
+                headers: filledRows(resolvedHeaders).map(({ name, value }) => [
+                  name.trim(),
+                  maskSecrets(value, secrets),
+                ]),
               }}
             />
           )}
