@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { BODY_MODEL_URI, withBodySchema } from '../../src/renderer/src/request/body-schema.js';
-import { parseBody, refusalOf } from '../../src/renderer/src/request/outgoing.js';
 import { AREA, HELLO } from './helpers/fixtures.js';
 
 const area = { path: AREA.path, params: AREA.params };
@@ -27,30 +26,5 @@ describe("the body editor's schema", () => {
       'api-deploy://params/template/sync_hello',
     ]);
     expect(withBodySchema(second).schemas).toEqual([someoneElses]);
-  });
-});
-
-describe('a body before it is sent', () => {
-  it('is the parameters object, {} when empty', () => {
-    expect(parseBody(' {"w": 2} ')).toEqual({ ok: true, value: { w: 2 } });
-    expect(parseBody('  ')).toEqual({ ok: true, value: {} });
-  });
-
-  it('is refused, with a sentence saying why, when it is not JSON or not an object', () => {
-    const notJson = parseBody('{"w": ');
-    expect(notJson.ok).toBe(false);
-    expect(refusalOf({ endpoint: AREA.path, body: notJson, pastedTokenMissing: false })).toMatch(
-      /^Not sent: the body is not valid JSON: .+\.$/,
-    );
-    expect(refusalOf({ endpoint: AREA.path, body: parseBody('[1]'), pastedTokenMissing: false })).toBe(
-      'Not sent: the body must be a JSON object (the parameters by name).',
-    );
-  });
-
-  it('is refused without an endpoint or a pasted token, and sent otherwise', () => {
-    const body = parseBody('{}');
-    expect(refusalOf({ body, pastedTokenMissing: false })).toBe('Choose an endpoint first.');
-    expect(refusalOf({ endpoint: AREA.path, body, pastedTokenMissing: true })).toMatch(/paste the token/);
-    expect(refusalOf({ endpoint: AREA.path, body, pastedTokenMissing: false })).toBeUndefined();
   });
 });

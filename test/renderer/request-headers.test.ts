@@ -53,7 +53,7 @@ describe("the request's extra headers", () => {
       ]),
     ).toEqual(['x-tenant is given twice']);
     expect(headerProblems([{ name: 'X-Note', value: 'a\r\nX-Evil: 1' }])).toEqual([
-      'The value of X-Note has a line break',
+      'X-Note has a line break in its value',
     ]);
   });
 });

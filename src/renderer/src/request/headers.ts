@@ -63,7 +63,7 @@ export function headerNameProblem(name: string): string | undefined {
 
 /** Why a header value (as it goes out) cannot be sent, or undefined when it can. */
 export function headerValueProblem(name: string, value: string): string | undefined {
-  return /[\r\n\0]/.test(value) ? `The value of ${name.trim()} has a line break` : undefined;
+  return /[\r\n\0]/.test(value) ? `${name.trim()} has a line break in its value` : undefined;
 }
 
 /** Every problem of the rows, in the table's order: names, values, and a name given twice. */

@@ -6,16 +6,10 @@ import { sendRequest, type CallResult } from '../api/business.js';
 import { useRegistry, useSession, useStatus } from '../api/hooks.js';
 import { CopySnippets } from '../components/copy-snippets.js';
 import { ErrorNotice } from '../components/feedback.js';
-import {
-  activeEnvironment,
-  substitute,
-  substituteInJson,
-  unknownVariablesProblem,
-  type Environment,
-} from '../request/environments.js';
-import { filledRows, headerProblems, type HeaderRow } from '../request/headers.js';
-import { parseBody, refusalOf } from '../request/outgoing.js';
-import { maskSecrets, outgoingRequest } from '../request/outgoing-request.js';
+import { activeEnvironment, type Environment } from '../request/environments.js';
+import type { HeaderRow } from '../request/headers.js';
+import { maskSecrets } from '../request/outgoing-request.js';
+import { prepareCall } from '../request/prepare-call.js';
 import {
   ADMIN,
   choiceForKind,
@@ -111,42 +105,25 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the endpoint changes
   }, [selected?.path]);
 
-  const body = parseBody(bodyText);
   const problems = selected ? checkBody(bodyText, schema) : [];
   const noPastedToken = tokenChoice === PASTE && pasted.trim() === '';
-  // The environment's variables, put in the body's strings and the headers' values.
-  const variables = environment?.variables ?? [];
-  const params = body.ok ? substituteInJson(body.value, variables) : undefined;
-  const headerValues = headers.map((row) => ({ row, value: substitute(row.value, variables) }));
-  const unknown = [
-    ...new Set([...(params?.unknown ?? []), ...headerValues.flatMap(({ value }) => value.unknown)]),
-  ];
-  const resolvedHeaders = headerValues.map(({ row, value }) => ({ name: row.name, value: value.value }));
-  const headerIssues = headerProblems(resolvedHeaders);
-  const refusal = refusalOf({
-    endpoint: selected?.path,
-    body,
-    pastedTokenMissing: noPastedToken,
-    unknownVariables: unknownVariablesProblem(unknown, environment),
-    headerProblems: headerIssues,
-  });
   const token = tokenOfChoice(tokenChoice, { adminToken: session.adminToken, pasted, remembered });
-  // Token values the panel knows: masked in the query view, refused as variable values.
+  const call = prepareCall({
+    endpoint: selected?.path,
+    baseUrl: session.baseUrl,
+    bodyText,
+    headers,
+    environment,
+    token,
+    pastedTokenMissing: noPastedToken,
+  });
+  const { body, refusal, request: outgoing } = call;
+  // Token values the panel knows: masked in the query view and snippets, refused as variables.
   const secrets = [
     session.adminToken,
     ...remembered.map((known) => known.value),
     ...(pasted.trim() ? [pasted.trim()] : []),
   ];
-  const outgoing =
-    refusal === undefined && selected && params
-      ? outgoingRequest({
-          baseUrl: session.baseUrl,
-          endpoint: selected.path,
-          params: params.value,
-          token,
-          headers: filledRows(resolvedHeaders),
-        })
-      : undefined;
 
   async function send() {
     // A ref, not the state: two quick Ctrl+Enter presses come before a re-render.
@@ -299,7 +276,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
             </div>
           </div>
 
-          <HeadersEditor rows={headers} problems={headerIssues} onChange={setHeaders} />
+          <HeadersEditor rows={headers} problems={call.headerProblems} onChange={setHeaders} />
 
           <div className="row">
             <button
@@ -324,13 +301,10 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
               call={{
                 baseUrl,
                 endpoint: selected.path,
-                body: params?.value ?? {},
+                body: call.params ?? {},
                 token: tokenChoice !== NONE,
                 // The headers as sent, but a token value never leaves in a copied snippet.
-                headers: filledRows(resolvedHeaders).map(({ name, value }) => [
-                  name.trim(),
-                  maskSecrets(value, secrets),
-                ]),
+                headers: call.headers.map(({ name, value }) => [name, maskSecrets(value, secrets)]),
               }}
             />
           )}
