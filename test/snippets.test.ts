@@ -163,6 +163,41 @@ describe('call snippets', () => {
     if (hasPython) expect(runPython(snippet('python', call)).headers).toBeNull();
   });
 
+  it('sends the extra headers as typed, after the token', async () => {
+    const headers = [
+      ['X-Tenant', 'it\'s "$HOME" `id`'],
+      ['X-Empty', ''],
+    ] as const;
+    const call = { baseUrl: BASE, endpoint: ENDPOINT, body: { a: 1 }, headers };
+    expect(runShell('curl', snippet('curl', call)).slice(7, 11)).toEqual([
+      '-H',
+      `X-Tenant: ${headers[0][1]}`,
+      '-H',
+      'X-Empty: ',
+    ]);
+    expect(runShell('http', snippet('httpie', call)).slice(4, 6)).toEqual([
+      `X-Tenant:${headers[0][1]}`,
+      'X-Empty:',
+    ]);
+    expect((await runFetch(snippet('fetch', call))).init.headers).toEqual({
+      'Content-Type': 'application/json',
+      Authorization: `Bearer ${TOKEN}`,
+      'X-Tenant': headers[0][1],
+      'X-Empty': '',
+    });
+    if (hasPython) {
+      expect(runPython(snippet('python', call)).headers).toEqual({
+        Authorization: `Bearer ${TOKEN}`,
+        'X-Tenant': headers[0][1],
+        'X-Empty': '',
+      });
+      expect(runPython(snippet('python', { ...call, token: false })).headers).toEqual({
+        'X-Tenant': headers[0][1],
+        'X-Empty': '',
+      });
+    }
+  });
+
   it('quotes the URL for the shell too', () => {
     const odd = "http://host:8000/it's";
     expect(runShell('curl', curlCommand(odd, '/a/b', {}))[2]).toBe(`${odd}/a/b`);

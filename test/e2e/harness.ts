@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { runCli, serverUrl, type CliRun } from '../helpers/cli.js';
 import { ADMIN, makeWorkspace } from '../helpers/server.js';
@@ -95,4 +96,25 @@ export async function logIn(session: PanelSession, token = ADMIN): Promise<void>
   await page.goto(`${url}/panel/`);
   await page.getByLabel('Admin token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The request panel's body editor (Monaco). */
+export const bodyEditor = (page: Page) => page.getByTestId('body-editor');
+
+/** The text the request panel's body editor shows (Monaco writes spaces as U+00A0). */
+export async function requestBodyText(page: Page): Promise<string> {
+  const text = await bodyEditor(page).locator('.view-lines').textContent();
+  return (text ?? '').replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Replaces the request body, pasted as a person would (typed, or inserted as typing, Monaco
+ * would close each bracket and quote).
+ */
+export async function setRequestBody(page: Page, text: string): Promise<void> {
+  await bodyEditor(page).locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+  await page.keyboard.press('ControlOrMeta+V');
+  await expect.poll(() => requestBodyText(page)).toBe(text.replace(/\n/g, ''));
 }

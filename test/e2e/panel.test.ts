@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packFixture } from '../helpers/npm-fixture.js';
 import { ADMIN } from '../helpers/server.js';
-import { logIn, openPanel, type PanelSession } from './harness.js';
+import { logIn, openPanel, requestBodyText, setRequestBody, type PanelSession } from './harness.js';
 
 // The control panel in real Chromium against a real headless server: the jobs a person does
 // without a terminal. One browser and one server for the file; the tests run in order.
@@ -43,9 +43,8 @@ describe('control panel in a browser', () => {
       .getByRole('article', { name: '/template/sync_hello' })
       .getByRole('link', { name: 'Try it' })
       .click();
-    const body = page.getByLabel('Body (the parameters, as JSON)');
-    await expect.poll(() => body.inputValue()).toContain('"World"');
-    await body.fill('{"name": "Ada"}');
+    await expect.poll(() => requestBodyText(page), { timeout: 30_000 }).toContain('"World"');
+    await setRequestBody(page, '{"name": "Ada"}');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByTestId('response-status').textContent()).toContain('200');
     expect(await page.getByTestId('response-body').textContent()).toContain('Hello, Ada!');
@@ -244,7 +243,8 @@ describe('control panel in a browser', () => {
 
     await page.getByRole('link', { name: 'Request' }).click();
     await page.getByLabel('Endpoint').selectOption('/loud/say');
-    await page.getByLabel('Body (the parameters, as JSON)').fill('{"text": "hi"}');
+    await expect.poll(() => requestBodyText(page), { timeout: 30_000 }).toContain('"text"');
+    await setRequestBody(page, '{"text": "hi"}');
     const saved = page.getByRole('region', { name: 'Saved requests' });
     await saved.getByLabel('Name').fill('loud says HI!');
     await saved.getByLabel('Expected data (optional JSON)').fill('"HI!"');

@@ -1,12 +1,20 @@
 // @vitest-environment jsdom
 import { render, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Registry, RegistryEndpoint } from '../../src/shared/admin-api.js';
 import { App } from '../../src/renderer/src/app.js';
 import { EndpointsView } from '../../src/renderer/src/views/endpoints.js';
 import { BROKEN, HELLO, metrics, paramsOf, registry, status } from './helpers/fixtures.js';
 import { ADMIN_TOKEN, LOGIN_KEY, makeUser, renderView, setupPanelTest } from './helpers/render.js';
+
+// The request panel, opened from here, edits its body in Monaco: a textarea in jsdom.
+vi.mock('../../src/renderer/src/editor/monaco-core.js', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoCoreModule),
+);
+vi.mock('@monaco-editor/react', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoReactModule),
+);
 
 const test = setupPanelTest();
 
@@ -205,7 +213,7 @@ describe('the endpoints view', () => {
     await user.click(tryIt);
     await waitFor(() => expect(window.location.hash).toBe('#/try/geometry/area'));
     await screen.findByRole('heading', { name: 'Request' });
-    const body = screen.getByLabelText('Body (the parameters, as JSON)') as HTMLTextAreaElement;
+    const body = (await screen.findByLabelText('Body (the parameters, as JSON)')) as HTMLTextAreaElement;
     await waitFor(() => expect(body.value).toBe(JSON.stringify({ w: 0, h: 0 }, null, 2)));
   });
 

@@ -1,12 +1,14 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Route } from 'wouter';
 import { keys } from '../../src/renderer/src/api/hooks.js';
+import { BODY_MODEL_URI, type SchemaAssociation } from '../../src/renderer/src/request/body-schema.js';
 import { forgetToken, rememberToken } from '../../src/renderer/src/token-memory.js';
 import { RequestView } from '../../src/renderer/src/views/request.js';
 import type { LogEntry } from '../../src/shared/admin-api.js';
 import { deferred, errorReply, type ApiCall } from './helpers/fake-api.js';
+import { fake } from './helpers/fake-monaco.js';
 import { AREA, HELLO, registry, status } from './helpers/fixtures.js';
 import {
   ADMIN_TOKEN,
@@ -16,7 +18,16 @@ import {
   type RenderOptions,
 } from './helpers/render.js';
 
+// Monaco cannot run in jsdom: the body editor is a textarea over fake models (helpers/fake-monaco.tsx).
+vi.mock('../../src/renderer/src/editor/monaco-core.js', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoCoreModule),
+);
+vi.mock('@monaco-editor/react', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoReactModule),
+);
+
 const test = setupPanelTest();
+afterEach(() => fake.reset());
 const HISTORY_KEY = 'api-deploy.history';
 const REPLAY_KEY = 'api-deploy.replay';
 const CREATED = { id: 'c0ffee', label: 'billing service', value: 'created-token-value' };
@@ -79,9 +90,10 @@ const problems = () => document.getElementById('body-problems')?.textContent ?? 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 const businessCalls = (path: string) => test.api.callsTo('POST', path);
 
-/** Waits for the endpoint to be selected and its body filled. */
+/** Waits for the endpoint to be selected and the body editor to be up. */
 async function selected(path: string) {
   await waitFor(() => expect((screen.getByLabelText('Endpoint') as HTMLSelectElement).value).toBe(path));
+  await screen.findByLabelText('Body (the parameters, as JSON)');
 }
 
 /** Replaces the body text (typed characters like { are special to user-event). */
@@ -134,8 +146,46 @@ describe('the request panel', () => {
     expect(problems()).toBe('The body must be a JSON object');
 
     fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Not sent: the body must be a JSON object (the parameters by name).',
+    );
+    setBody('{"w": 2,');
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^Not sent: the body is not valid JSON: /);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(businessCalls(AREA.path)).toEqual([]);
+
+    // Mended, the refusal goes.
+    setBody('{"w": 2, "h": 3}');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(sendButton().disabled).toBe(false);
+  });
+
+  it("edits the body in Monaco's JSON editor, checked against the endpoint's parameter schema", async () => {
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    expect(bodyBox().dataset.language).toBe('json');
+    expect(bodyBox().dataset.path).toBe(BODY_MODEL_URI);
+    const schemas = () => fake.jsonDefaults.diagnosticsOptions.schemas as SchemaAssociation[];
+    expect(schemas()).toEqual([
+      expect.objectContaining({ fileMatch: [BODY_MODEL_URI], schema: expect.objectContaining(AREA.params) }),
+    ]);
+    expect(fake.jsonDefaults.diagnosticsOptions).toMatchObject({
+      validate: true,
+      enableSchemaRequest: false,
+    });
+
+    await user.selectOptions(screen.getByLabelText('Endpoint'), HELLO.path);
+    await selected(HELLO.path);
+    await waitFor(() => expect(schemas()[0]!.schema).toMatchObject(HELLO.params));
+    expect(schemas()).toHaveLength(1);
+  });
+
+  it('leaves no schema behind when the panel closes', async () => {
+    const { unmount } = open('/try/geometry/area');
+    await selected(AREA.path);
+    unmount();
+    expect(fake.jsonDefaults.diagnosticsOptions.schemas).toEqual([]);
   });
 
   it('warns of missing and unknown parameters, but leaves the verdict to the server', async () => {
@@ -323,6 +373,79 @@ describe('the request panel', () => {
     expect(screen.queryByTestId('response-status')).toBeNull();
   });
 
+  it('sends the extra headers typed, after its own', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Tenant');
+    await user.type(screen.getByLabelText('Header 1 value'), 'acme');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    const [call] = businessCalls(HELLO.path);
+    expect(call!.headers.get('x-tenant')).toBe('acme');
+    expect(call!.headers.get('authorization')).toBe(`Bearer ${ADMIN_TOKEN}`);
+
+    await user.click(screen.getByRole('button', { name: 'Remove header 1' }));
+    await user.click(sendButton());
+    await waitFor(() => expect(businessCalls(HELLO.path)).toHaveLength(2));
+    expect(businessCalls(HELLO.path)[1]!.headers.has('x-tenant')).toBe(false);
+  });
+
+  it('refuses an Authorization header, and a name that is not one, saying why', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'Authorization');
+    await user.type(screen.getByLabelText('Header 1 value'), 'Bearer nope');
+    const headers = screen.getByRole('group', { name: 'Headers' });
+    expect(headers.textContent).toContain('Authorization is sent from the Token choice above');
+    expect(sendButton().disabled).toBe(true);
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Not sent: Authorization is sent from the Token choice above.',
+    );
+
+    await user.clear(screen.getByLabelText('Header 1 name'));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X Tenant');
+    expect(screen.getByLabelText('Header 1 name').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByRole('alert').textContent).toMatch(/^Not sent: "X Tenant" is not a header name/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(businessCalls(HELLO.path)).toEqual([]);
+  });
+
+  it('shows the exact request that goes out, the token masked', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    setBody('{"name": "Ann"}');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Tenant');
+    await user.type(screen.getByLabelText('Header 1 value'), 'acme');
+    await user.click(screen.getByText(/^The request sent/));
+    const shown = screen.getByTestId('outgoing-request').textContent!;
+    expect(shown).toBe(
+      [
+        `POST ${window.location.origin}/template/sync_hello`,
+        'content-type: application/json',
+        'authorization: Bearer ••••••••',
+        'X-Tenant: acme',
+        '',
+        '{"body":{"name":"Ann"}}',
+      ].join('\n'),
+    );
+    expect(shown).not.toContain(ADMIN_TOKEN);
+
+    // What it showed is what went out.
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    const [call] = businessCalls(HELLO.path);
+    expect(call!.body).toEqual({ body: { name: 'Ann' } });
+    expect(call!.headers.get('x-tenant')).toBe('acme');
+
+    await user.selectOptions(screen.getByLabelText('Token'), 'No token');
+    expect(screen.getByTestId('outgoing-request').textContent).not.toContain('authorization');
+  });
+
   it('copies the request as curl with the body typed, never a token', async () => {
     const { user } = open('/try/template/sync_hello');
     await selected(HELLO.path);
@@ -332,6 +455,22 @@ describe('the request panel', () => {
     expect(curl).toContain(`curl -X POST 'http://127.0.0.1:8000/template/sync_hello'`);
     expect(curl).toContain(`-d '{"body":{"name":"Ann"}}'`);
     expect(curl).toContain('$API_DEPLOY_TOKEN');
+    expect(curl).not.toContain(ADMIN_TOKEN);
+  });
+
+  it('copies the extra headers too, a token value in one masked', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Tenant');
+    await user.type(screen.getByLabelText('Header 1 value'), 'acme');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 2 name'), 'X-Key');
+    fireEvent.change(screen.getByLabelText('Header 2 value'), { target: { value: ADMIN_TOKEN } });
+    await user.click(screen.getByRole('button', { name: 'Copy as curl' }));
+    const curl = test.clipboard.text!;
+    expect(curl).toContain(`-H 'X-Tenant: acme'`);
+    expect(curl).toContain(`-H 'X-Key: ••••••••'`);
     expect(curl).not.toContain(ADMIN_TOKEN);
   });
 });
@@ -435,5 +574,125 @@ describe('replaying a logged request', () => {
     open('/try/geometry/area', { queryClient, strict: true });
     await selected(AREA.path);
     await waitFor(() => expect(bodyBox().value).toBe(pretty({ w: 7, h: 8 })));
+  });
+});
+
+describe('environments', () => {
+  const ENVIRONMENTS_KEY = 'api-deploy.environments';
+
+  it('creates one whose variables go into the body and the headers as {{name}}, and stores it', async () => {
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Edit environments' }));
+    await user.type(screen.getByLabelText('New environment name'), 'staging');
+    await user.click(screen.getByRole('button', { name: 'New environment' }));
+    expect((screen.getByLabelText('Environment') as HTMLSelectElement).value).toBe('staging');
+    // A new environment starts with a baseUrl to fill in.
+    expect((screen.getByLabelText('Variable 1 name') as HTMLInputElement).value).toBe('baseUrl');
+    await user.type(screen.getByLabelText('Variable 1 value'), 'https://staging.example');
+    await user.click(screen.getByRole('button', { name: 'Add variable' }));
+    await user.type(screen.getByLabelText('Variable 2 name'), 'who');
+    await user.type(screen.getByLabelText('Variable 2 value'), 'Ada "the first"');
+
+    setBody('{"name": "{{who}} from {{ baseUrl }}"}');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByLabelText('Header 1 name'), 'X-Tenant');
+    await user.type(screen.getByLabelText('Header 1 value'), '{{{{who}}'); // {{ types one {
+    await user.click(screen.getByText(/^The request sent/));
+    expect(screen.getByTestId('outgoing-request').textContent).toContain('X-Tenant: Ada "the first"');
+
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    const [call] = businessCalls(HELLO.path);
+    expect(call!.body).toEqual({ body: { name: 'Ada "the first" from https://staging.example' } });
+    expect(call!.headers.get('x-tenant')).toBe('Ada "the first"');
+
+    expect(JSON.parse(localStorage.getItem(ENVIRONMENTS_KEY)!)).toEqual({
+      active: 'staging',
+      environments: [
+        {
+          name: 'staging',
+          variables: [
+            { name: 'baseUrl', value: 'https://staging.example' },
+            { name: 'who', value: 'Ada "the first"' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('refuses to send a {{name}} the environment does not define, naming it', async () => {
+    localStorage.setItem(
+      ENVIRONMENTS_KEY,
+      JSON.stringify({
+        active: 'dev',
+        environments: [{ name: 'dev', variables: [{ name: 'who', value: 'Ann' }] }],
+      }),
+    );
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    setBody('{"name": "{{whom}}"}');
+    expect(sendButton().disabled).toBe(true);
+    fireEvent.keyDown(bodyBox(), { key: 'Enter', ctrlKey: true });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Not sent: {{whom}} is not defined in the environment "dev".',
+    );
+
+    // Without an environment, every {{name}} is unknown.
+    await user.selectOptions(screen.getByLabelText('Environment'), 'No environment');
+    setBody('{"name": "{{who}}"}');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Not sent: {{who}} is not defined: choose an environment that defines it.',
+    );
+    await user.selectOptions(screen.getByLabelText('Environment'), 'dev');
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(sendButton());
+    await screen.findByTestId('response-status');
+    expect(businessCalls(HELLO.path).map((call) => call.body)).toEqual([{ body: { name: 'Ann' } }]);
+  });
+
+  it('sends the kind of token the environment names, never a token value it would store', async () => {
+    localStorage.setItem(
+      ENVIRONMENTS_KEY,
+      JSON.stringify({
+        environments: [
+          { name: 'public', token: 'none', variables: [] },
+          { name: 'ops', token: 'admin', variables: [{ name: 'key', value: '' }] },
+        ],
+      }),
+    );
+    const { user } = open('/try/geometry/area');
+    await selected(AREA.path);
+    await user.selectOptions(screen.getByLabelText('Environment'), 'public');
+    expect((screen.getByLabelText('Token') as HTMLSelectElement).value).toBe('none');
+    await user.selectOptions(screen.getByLabelText('Environment'), 'ops');
+    expect((screen.getByLabelText('Token') as HTMLSelectElement).value).toBe('admin');
+
+    // The admin token pasted as a variable's value is refused: it would be stored.
+    await user.click(screen.getByRole('button', { name: 'Edit environments' }));
+    fireEvent.change(screen.getByLabelText('Variable 1 value'), { target: { value: `x${ADMIN_TOKEN}` } });
+    expect(screen.getByText(/That is a token value/)).toBeTruthy();
+    expect((screen.getByLabelText('Variable 1 value') as HTMLInputElement).value).toBe('');
+    expect(localStorage.getItem(ENVIRONMENTS_KEY)).not.toContain(ADMIN_TOKEN);
+
+    await user.selectOptions(screen.getByLabelText('Token in ops'), 'The one chosen above');
+    expect(JSON.parse(localStorage.getItem(ENVIRONMENTS_KEY)!).environments[1]).toEqual({
+      name: 'ops',
+      variables: [{ name: 'key', value: '' }],
+    });
+  });
+
+  it('deletes one after a confirmation', async () => {
+    localStorage.setItem(
+      ENVIRONMENTS_KEY,
+      JSON.stringify({ active: 'dev', environments: [{ name: 'dev', variables: [] }] }),
+    );
+    const { user } = open('/try/template/sync_hello');
+    await selected(HELLO.path);
+    await user.click(screen.getByRole('button', { name: 'Edit environments' }));
+    await user.click(screen.getByRole('button', { name: 'Delete dev' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }));
+    expect(JSON.parse(localStorage.getItem(ENVIRONMENTS_KEY)!)).toEqual({ environments: [] });
+    expect(within(screen.getByLabelText('Environment')).getAllByRole('option')).toHaveLength(1);
   });
 });

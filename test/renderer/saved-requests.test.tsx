@@ -3,16 +3,26 @@
 // token, never a value; optionally the data expected back), list, load, delete, run one, and
 // run all into a pass/fail table; and the copy buttons for curl, fetch, Python and HTTPie.
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Route } from 'wouter';
 import { forgetToken, rememberToken } from '../../src/renderer/src/token-memory.js';
 import { RequestView } from '../../src/renderer/src/views/request.js';
 import type { SavedRequest } from '../../src/shared/admin-api.js';
 import { deferred, errorReply, json, okReply, type ApiCall } from './helpers/fake-api.js';
+import { fake } from './helpers/fake-monaco.js';
 import { AREA, HELLO, registry, status } from './helpers/fixtures.js';
 import { ADMIN_TOKEN, renderView, setupPanelTest } from './helpers/render.js';
 
+// Monaco cannot run in jsdom: the body editor is a textarea over fake models (helpers/fake-monaco.tsx).
+vi.mock('../../src/renderer/src/editor/monaco-core.js', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoCoreModule),
+);
+vi.mock('@monaco-editor/react', () =>
+  import('./helpers/fake-monaco.js').then((module) => module.monacoReactModule),
+);
+
 const test = setupPanelTest();
+afterEach(() => fake.reset());
 const BUSINESS = {
   id: 'b1',
   label: 'billing service',
@@ -90,6 +100,7 @@ const cells = (row: HTMLElement) =>
 
 async function selected(path: string) {
   await waitFor(() => expect((screen.getByLabelText('Endpoint') as HTMLSelectElement).value).toBe(path));
+  await screen.findByLabelText('Body (the parameters, as JSON)');
 }
 
 describe('saving a request', () => {
@@ -225,6 +236,28 @@ describe('running saved requests', () => {
     saved({ id: 'r4', name: 'as a client', tokenKind: 'business', expect: { area: 6 } }),
     saved({ id: 'r5', name: 'hello', endpoint: HELLO.path, body: {}, tokenKind: 'none' }),
   ];
+
+  it("runs with the chosen environment's variables in the saved bodies, and names an unknown one", async () => {
+    localStorage.setItem(
+      'api-deploy.environments',
+      JSON.stringify({
+        active: 'dev',
+        environments: [{ name: 'dev', variables: [{ name: 'who', value: 'Ann' }] }],
+      }),
+    );
+    const { user } = open('/try/template/sync_hello', [
+      saved({ id: 'a', name: 'greets who', endpoint: HELLO.path, body: { name: '{{who}}' } }),
+      saved({ id: 'b', name: 'greets whom', endpoint: HELLO.path, body: { name: '{{whom}}' } }),
+    ]);
+    await user.click(await within(section()).findByRole('button', { name: 'Run all' }));
+    await within(section()).findByText('1 of 2 passed');
+    expect(test.api.callsTo('POST', HELLO.path).map((call) => call.body)).toEqual([
+      { body: { name: 'Ann' } },
+    ]);
+    expect(cells(resultRows()[1]!)[4]).toBe(
+      'fail not sent: {{whom}} is not defined in the environment "dev"',
+    );
+  });
 
   it('runs them all one after the other into a pass/fail table with the reasons', async () => {
     const { user } = open('/try/geometry/area', SUITE);

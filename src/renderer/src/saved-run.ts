@@ -1,17 +1,21 @@
 import type { SavedRequest, TokenKind } from '../../shared/admin-api.js';
 import { callEndpoint, type CallResult } from './api/business.js';
 import { subsetMismatch } from './json-subset.js';
+import { substituteInJson, unknownVariablesProblem, type Environment } from './request/environments.js';
 import type { Session } from './session.js';
 
 /**
  * Running saved requests from the panel, as any client calls an endpoint: the token chosen by
- * the request's kind, the verdict from the status and the expected subset of `data`.
+ * the request's kind, `{{name}}` in the body from the chosen environment, the verdict from the
+ * status and the expected subset of `data`.
  */
 
-/** The token values a run may send, held by the caller in memory only. */
-export interface RunTokens {
+/** What a run sends with: token values held by the caller in memory only, and the environment. */
+export interface RunWith {
   /** A business token: one created in this session, or pasted for the run. */
   business?: string;
+  /** The environment chosen in the request panel: its variables go into the body's strings. */
+  environment?: Environment;
 }
 
 /** `needs-token`: sent with a business token, and none is known (nothing was sent). */
@@ -33,7 +37,7 @@ export const NEEDS_BUSINESS_TOKEN = 'needs a business token: paste one';
 export function tokenFor(
   kind: TokenKind,
   session: Session,
-  tokens: RunTokens,
+  tokens: RunWith,
 ): { token: string | undefined } | 'missing' {
   if (kind === 'admin') return { token: session.adminToken };
   if (kind === 'none') return { token: undefined };
@@ -63,13 +67,16 @@ export function judge(result: CallResult, expect: unknown): Pick<RunOutcome, 've
 export async function runSaved(
   session: Session,
   request: SavedRequest,
-  tokens: RunTokens,
+  run: RunWith,
   signal?: AbortSignal,
 ): Promise<RunOutcome> {
-  const chosen = tokenFor(request.tokenKind, session, tokens);
+  const chosen = tokenFor(request.tokenKind, session, run);
   if (chosen === 'missing') return { request, verdict: 'needs-token', reason: NEEDS_BUSINESS_TOKEN };
+  const params = substituteInJson(request.body, run.environment?.variables ?? []);
+  const unknown = unknownVariablesProblem(params.unknown, run.environment);
+  if (unknown) return { request, verdict: 'fail', reason: `not sent: ${unknown}` };
   try {
-    const result = await callEndpoint(session, request.endpoint, request.body, chosen.token, signal);
+    const result = await callEndpoint(session, request.endpoint, params.value, chosen.token, signal);
     return {
       request,
       ...judge(result, request.expect),
@@ -87,14 +94,14 @@ export async function runSaved(
 export async function runAll(
   session: Session,
   requests: readonly SavedRequest[],
-  tokens: RunTokens,
+  run: RunWith,
   onOutcome: (outcome: RunOutcome, index: number) => void,
   signal?: AbortSignal,
 ): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
   for (const [index, request] of requests.entries()) {
     if (signal?.aborted) break;
-    const outcome = await runSaved(session, request, tokens, signal);
+    const outcome = await runSaved(session, request, run, signal);
     outcomes.push(outcome);
     onOutcome(outcome, index);
   }

@@ -1,4 +1,4 @@
-import { callJson, curlCommand, shellQuote } from './curl.js';
+import { callJson, curlCommand, shellQuote, type ExtraHeader } from './curl.js';
 
 /**
  * A business call written out for another client to make: curl, JavaScript's `fetch`, Python's
@@ -12,6 +12,8 @@ export interface SnippetCall {
   /** The parameters (the call's `body`). */
   body: unknown;
   token?: boolean;
+  /** Headers beyond the call's own (the request panel's extra headers). */
+  headers?: readonly ExtraHeader[];
 }
 
 export const SNIPPET_KINDS = ['curl', 'fetch', 'python', 'httpie'] as const;
@@ -20,7 +22,10 @@ export type SnippetKind = (typeof SNIPPET_KINDS)[number];
 export function snippet(kind: SnippetKind, call: SnippetCall): string {
   switch (kind) {
     case 'curl':
-      return curlCommand(call.baseUrl, call.endpoint, call.body, { token: call.token ?? true });
+      return curlCommand(call.baseUrl, call.endpoint, call.body, {
+        token: call.token ?? true,
+        headers: call.headers,
+      });
     case 'fetch':
       return fetchSnippet(call);
     case 'python':
@@ -31,7 +36,7 @@ export function snippet(kind: SnippetKind, call: SnippetCall): string {
 }
 
 /** JavaScript (Node 18+, Deno, a browser's console with `process.env` replaced). */
-export function fetchSnippet({ baseUrl, endpoint, body, token = true }: SnippetCall): string {
+export function fetchSnippet({ baseUrl, endpoint, body, token = true, headers = [] }: SnippetCall): string {
   // JSON is valid JavaScript (ES2019 and later, U+2028 included), so the body is written as it is.
   return [
     `const response = await fetch(${JSON.stringify(`${baseUrl}${endpoint}`)}, {`,
@@ -39,6 +44,7 @@ export function fetchSnippet({ baseUrl, endpoint, body, token = true }: SnippetC
     `  headers: {`,
     `    'Content-Type': 'application/json',`,
     ...(token ? ['    Authorization: `Bearer ${process.env.API_DEPLOY_TOKEN}`,'] : []),
+    ...headers.map(([name, value]) => `    ${JSON.stringify(name)}: ${JSON.stringify(value)},`),
     `  },`,
     `  body: JSON.stringify(${callJson(body)}),`,
     `});`,
@@ -47,7 +53,11 @@ export function fetchSnippet({ baseUrl, endpoint, body, token = true }: SnippetC
 }
 
 /** Python 3 with `requests`; the body written as a Python literal. */
-export function pythonSnippet({ baseUrl, endpoint, body, token = true }: SnippetCall): string {
+export function pythonSnippet({ baseUrl, endpoint, body, token = true, headers = [] }: SnippetCall): string {
+  const entries = [
+    ...(token ? ['"Authorization": "Bearer " + os.environ["API_DEPLOY_TOKEN"]'] : []),
+    ...headers.map(([name, value]) => `${JSON.stringify(name)}: ${JSON.stringify(value)}`),
+  ];
   return [
     ...(token ? ['import os', ''] : []),
     'import requests',
@@ -55,18 +65,19 @@ export function pythonSnippet({ baseUrl, endpoint, body, token = true }: Snippet
     `response = requests.post(`,
     `    ${pythonLiteral(`${baseUrl}${endpoint}`)},`,
     `    json=${pythonLiteral({ body: body ?? {} })},`,
-    ...(token ? [`    headers={"Authorization": "Bearer " + os.environ["API_DEPLOY_TOKEN"]},`] : []),
+    ...(entries.length ? [`    headers={${entries.join(', ')}},`] : []),
     ')',
     'print(response.status_code, response.json())',
   ].join('\n');
 }
 
 /** HTTPie 3 (`http`): the JSON text sent as it is (`--raw`), single-quoted for the shell. */
-export function httpieSnippet({ baseUrl, endpoint, body, token = true }: SnippetCall): string {
+export function httpieSnippet({ baseUrl, endpoint, body, token = true, headers = [] }: SnippetCall): string {
   return [
     `http POST ${shellQuote(`${baseUrl}${endpoint}`)}`,
     `Content-Type:application/json`,
     ...(token ? [`Authorization:"Bearer $API_DEPLOY_TOKEN"`] : []),
+    ...headers.map(([name, value]) => shellQuote(`${name}:${value}`)),
     `--raw ${shellQuote(callJson(body))}`,
   ].join(' \\\n  ');
 }

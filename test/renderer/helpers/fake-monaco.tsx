@@ -1,8 +1,9 @@
 /**
- * Monaco replaced for the editor's tests (it cannot run in jsdom): the @monaco-editor/react
- * component by a textarea, and the bundled Monaco (editor/monaco.ts) by a fake that keeps models
- * and markers, so what the view asks of Monaco is checked. A test file mocks both modules with
- * `monacoModule` and `monacoReactModule`, imported in `vi.mock`'s factory.
+ * Monaco replaced for the editors' tests (it cannot run in jsdom): the @monaco-editor/react
+ * component by a textarea, and the bundled Monaco (editor/monaco.ts, editor/monaco-core.ts) by a
+ * fake that keeps models, markers, commands and the JSON language's options, so what a view asks
+ * of Monaco is checked. A test file mocks the modules with `monacoModule`, `monacoCoreModule`
+ * and `monacoReactModule`, imported in `vi.mock`'s factory.
  */
 import { useEffect, useRef, useState } from 'react';
 import { vi } from 'vitest';
@@ -43,8 +44,13 @@ export const fake = (() => {
     models.set(uri.toString(), model);
     return model;
   };
+  // Monaco's key codes, as far as the panel binds them.
+  const KeyMod = { CtrlCmd: 2048 };
+  const KeyCode = { Enter: 3 };
   const monaco = {
     Uri,
+    KeyMod,
+    KeyCode,
     editor: {
       getModel: (uri: { toString: () => string }) => models.get(uri.toString()) ?? null,
       getModels: () => [...models.values()],
@@ -60,17 +66,42 @@ export const fake = (() => {
       },
     },
   };
+  // Commands bound with `addCommand`, by keybinding.
+  const commands = new Map<number, () => void>();
   const editor = {
+    /** The model of the editor mounted last. */
+    model: undefined as FakeModel | undefined,
+    /** The element of the editor mounted last. */
+    element: undefined as HTMLElement | undefined,
+    getModel: () => editor.model ?? null,
+    getDomNode: () => editor.element ?? null,
+    addCommand: (keybinding: number, handler: () => void) => {
+      commands.set(keybinding, handler);
+      return String(keybinding);
+    },
     setPosition: vi.fn(),
     revealPositionInCenterIfOutsideViewport: vi.fn(),
     focus: vi.fn(),
     onDidChangeModel: () => ({ dispose: () => {} }),
+  };
+  // The JSON language's defaults (`jsonDefaults`): what the panel set last.
+  const jsonDefaults = {
+    diagnosticsOptions: { validate: true, schemas: [] } as Record<string, unknown>,
+    setDiagnosticsOptions(options: Record<string, unknown>) {
+      jsonDefaults.diagnosticsOptions = options;
+    },
   };
   return {
     monaco,
     editor,
     models,
     markers,
+    commands,
+    jsonDefaults,
+    /** Presses a key combination in the editor: the command bound to it runs. */
+    press(keybinding: number) {
+      commands.get(keybinding)?.();
+    },
     /** TypeScript reports new markers for template.ts. */
     setTypescriptMarkers(list: unknown[]) {
       typescriptMarkers = list;
@@ -81,6 +112,10 @@ export const fake = (() => {
       markers.clear();
       markerListeners.clear();
       typescriptMarkers = [];
+      commands.clear();
+      editor.model = undefined;
+      editor.element = undefined;
+      jsonDefaults.diagnosticsOptions = { validate: true, schemas: [] };
       editor.setPosition.mockClear();
       editor.focus.mockClear();
     },
@@ -93,7 +128,7 @@ export function FakeEditor(props: {
   defaultValue: string;
   language: string;
   theme: string;
-  options: { readOnly?: boolean; minimap?: { enabled: boolean } };
+  options: { readOnly?: boolean; minimap?: { enabled: boolean }; ariaLabel?: string };
   onChange: (value: string | undefined) => void;
   onMount: (editor: unknown, monaco: unknown) => void;
 }) {
@@ -110,9 +145,12 @@ export function FakeEditor(props: {
     };
   }, [model]);
   const mounted = useRef(false);
+  const wrapper = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (mounted.current) return;
     mounted.current = true;
+    fake.editor.model = model;
+    fake.editor.element = wrapper.current ?? undefined;
     props.onMount(fake.editor, fake.monaco);
   });
   // Monaco reports a change from its own listener, outside React's events (React renders it
@@ -133,19 +171,26 @@ export function FakeEditor(props: {
     return () => element.removeEventListener('monaco-change', changed);
   }, [model]);
   return (
-    <textarea
-      ref={area}
-      aria-label="Code"
-      data-path={props.path}
-      data-theme={props.theme}
-      data-minimap={String(props.options.minimap?.enabled)}
-      readOnly={props.options.readOnly}
-      value={model.getValue()}
-      onChange={(event) => {
-        model.setValue(event.target.value);
-        props.onChange(event.target.value);
-      }}
-    />
+    <div ref={wrapper}>
+      <textarea
+        ref={area}
+        aria-label={props.options.ariaLabel ?? 'Code'}
+        data-path={props.path}
+        data-language={props.language}
+        data-theme={props.theme}
+        data-minimap={String(props.options.minimap?.enabled)}
+        readOnly={props.options.readOnly}
+        value={model.getValue()}
+        onChange={(event) => {
+          model.setValue(event.target.value);
+          props.onChange(event.target.value);
+        }}
+        onKeyDown={(event) => {
+          // Monaco's Ctrl/Cmd (KeyMod.CtrlCmd) + Enter (KeyCode.Enter), when a command is bound to it.
+          if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') fake.press(2048 | 3);
+        }}
+      />
+    </div>
   );
 }
 
@@ -167,6 +212,9 @@ export function FakeDiffEditor(props: {
 
 /** What `editor/monaco.js` exports, faked. */
 export const monacoModule = { monaco: fake.monaco, typingsReady: Promise.resolve() };
+
+/** What `editor/monaco-core.js` exports, faked. */
+export const monacoCoreModule = { monaco: fake.monaco, jsonDefaults: fake.jsonDefaults };
 
 /** What `@monaco-editor/react` exports, faked. */
 export const monacoReactModule = {

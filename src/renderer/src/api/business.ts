@@ -1,3 +1,4 @@
+import { outgoingRequest, type OutgoingRequest } from '../request/outgoing-request.js';
 import type { Session } from '../session.js';
 
 /** The raw outcome of a business call, as the request panel shows it. */
@@ -14,21 +15,23 @@ export interface CallResult {
 }
 
 /** Calls `POST {endpoint}` as any client would: `{"body": ...}`, the token as Bearer. */
-export async function callEndpoint(
+export function callEndpoint(
   session: Session,
   endpoint: string,
   body: unknown,
   token: string | undefined,
   signal?: AbortSignal,
 ): Promise<CallResult> {
+  return sendRequest(outgoingRequest({ baseUrl: session.baseUrl, endpoint, params: body, token }), signal);
+}
+
+/** Sends a call built by `outgoingRequest`, exactly as built. */
+export async function sendRequest(request: OutgoingRequest, signal?: AbortSignal): Promise<CallResult> {
   const started = performance.now();
-  const response = await fetch(`${session.baseUrl}${endpoint}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ body }),
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
     signal,
   });
   const text = await response.text();

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../../../shared/admin-api.js';
 import { MARKER_OWNER, markersFor, type ReportedMarker } from './diagnostics.js';
 import { languageOf, MODEL_ROOT, modelUri, relativeImports, resolveImport } from './files.js';
 import { monaco, typingsReady } from './monaco.js';
+import { monoFont } from './mono-font.js';
 
 export interface CodeEditorHandle {
   /** Puts the cursor at a 1-based line and column, scrolled into view, and focuses the editor. */
@@ -229,10 +230,4 @@ function usePrefersDark(): boolean {
     },
     () => window.matchMedia?.(DARK).matches ?? false,
   );
-}
-
-/** The panel's monospace font (styles.css `--mono`). */
-function monoFont(): string {
-  const font = getComputedStyle(document.documentElement).getPropertyValue('--mono').trim();
-  return font || 'ui-monospace, Menlo, Consolas, monospace';
 }

@@ -1,22 +1,12 @@
 /**
- * Monaco, bundled with the panel (no CDN: the panel's CSP allows scripts from 'self' only), and
- * only what the editor needs: the editor core and its features, and the TypeScript, JavaScript
- * and JSON languages (not the 80 others of `monaco-editor`'s main entry). All editor features
- * are registered: Monaco's language workers import them all anyway (internal/common/workers.js).
- * Imported by the editor view alone, which layout.tsx loads lazily, so all of it (and its CSS)
- * lands in the editor's chunks. Its workers are Vite `?worker` chunks: separate files from
- * 'self', started as module workers.
+ * The APIs editor's Monaco: the bundled core of ./monaco-core.ts, plus the TypeScript and
+ * JavaScript languages set up as the runtime compiles modules, knowing `api-deploy` and `zod`.
+ * Imported by the editor view alone, which layout.tsx loads lazily.
  */
-import { loader } from '@monaco-editor/react';
-import * as monaco from 'monaco-editor/editor';
-import 'monaco-editor/features/register.all';
+import { monaco } from './monaco-core.js';
 import 'monaco-editor/languages/definitions/typescript/register';
 import 'monaco-editor/languages/definitions/javascript/register';
 import * as typescript from 'monaco-editor/languages/features/typescript/register';
-import 'monaco-editor/languages/features/json/register';
-import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import TypeScriptWorker from 'monaco-editor/languages/features/typescript/ts.worker?worker';
-import JsonWorker from 'monaco-editor/languages/features/json/json.worker?worker';
 import apiDeployDeclaration from 'virtual:api-deploy-typings';
 import {
   API_DEPLOY_LIB,
@@ -26,14 +16,6 @@ import {
   NODE_LIB,
   type ExtraLib,
 } from './typings.js';
-
-self.MonacoEnvironment = {
-  getWorker(_workerId: string, label: string) {
-    if (label === 'typescript' || label === 'javascript') return new TypeScriptWorker();
-    if (label === 'json') return new JsonWorker();
-    return new EditorWorker();
-  },
-};
 
 const { typescriptDefaults, javascriptDefaults } = typescript;
 for (const defaults of [typescriptDefaults, javascriptDefaults]) {
@@ -67,8 +49,5 @@ addLibs([{ filePath: API_DEPLOY_LIB, content: apiDeployDeclaration }, NODE_LIB])
  */
 export const typingsReady: Promise<void> = loadZodLibs().then(addLibs);
 
-// @monaco-editor/react takes this Monaco instead of fetching one from its CDN default.
-loader.config({ monaco });
-
 export { monaco };
-export type Monaco = typeof monaco;
+export type { Monaco } from './monaco-core.js';

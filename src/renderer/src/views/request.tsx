@@ -1,14 +1,24 @@
-import { History, Send, Trash2 } from 'lucide-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { allExpanded, darkStyles, defaultStyles, JsonView } from 'react-json-view-lite';
-import 'react-json-view-lite/dist/index.css';
+import { Send } from 'lucide-react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
-import type { RegistryEndpoint, SavedRequest, TokenKind } from '../../../shared/admin-api.js';
-import { callEndpoint, type CallResult } from '../api/business.js';
+import type { RegistryEndpoint, SavedRequest } from '../../../shared/admin-api.js';
+import { sendRequest, type CallResult } from '../api/business.js';
 import { useRegistry, useSession, useStatus } from '../api/hooks.js';
-import { CopyButton } from '../components/copy-button.js';
 import { CopySnippets } from '../components/copy-snippets.js';
 import { ErrorNotice } from '../components/feedback.js';
+import { activeEnvironment, type Environment } from '../request/environments.js';
+import type { HeaderRow } from '../request/headers.js';
+import { maskSecrets } from '../request/outgoing-request.js';
+import { prepareCall } from '../request/prepare-call.js';
+import {
+  ADMIN,
+  choiceForKind,
+  kindOfChoice,
+  NONE,
+  PASTE,
+  tokenChoiceOf,
+  tokenOfChoice,
+} from '../request/token-choice.js';
 import {
   addToHistory,
   clearHistory,
@@ -18,15 +28,18 @@ import {
   type Replay,
 } from '../request-history.js';
 import { checkBody, exampleBody, type JsonSchema } from '../schema.js';
-import { useRememberedTokens, type RememberedToken } from '../token-memory.js';
-import { usePrefersDark } from '../use-prefers-dark.js';
-import { CallLog } from './call-log.js';
+import { useRememberedTokens } from '../token-memory.js';
+import { EnvironmentPicker, useEnvironments } from './environments.js';
+import { HeadersEditor } from './headers-editor.js';
+import { OutgoingView } from './outgoing-view.js';
+import { RecentRequests } from './recent-requests.js';
+import { ResponseView } from './response-view.js';
 import { SavedRequests } from './saved-requests.js';
-import { formatClock } from '../time.js';
 
-const ADMIN = 'admin';
-const PASTE = 'paste';
-const NONE = 'none';
+// Monaco is most of the panel's weight: the body editor comes in its own chunk.
+const BodyEditor = lazy(() => import('./body-editor.js').then((module) => ({ default: module.BodyEditor })));
+
+const BODY_LABEL = 'Body (the parameters, as JSON)';
 
 /** Try an endpoint: a body checked while typing, a token to send, the full answer. */
 export function RequestView({ endpoint }: { endpoint?: string }) {
@@ -44,12 +57,23 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   const schema = (selected?.params ?? {}) as JsonSchema;
 
   const [bodyText, setBodyText] = useState('{}');
-  // Until one is chosen: the newest business token the panel knows, else its admin token.
-  const [chosenToken, setTokenChoice] = useState<string>();
+  // Counts the times the body was set from outside the editor (which then takes the new text).
+  const [bodyRevision, setBodyRevision] = useState(0);
+  const [environments, setEnvironments] = useEnvironments();
+  const environment = activeEnvironment(environments);
+  // Until one is chosen: the environment's kind of token, else the newest business token the
+  // panel knows, else its admin token.
+  const [chosenToken, setTokenChoice] = useState<string | undefined>(() =>
+    environment?.token ? choiceForKind(environment.token, remembered) : undefined,
+  );
   const tokenChoice = tokenChoiceOf(chosenToken, remembered);
   const [pasted, setPasted] = useState('');
+  // Extra headers: kept in the page only (a header may hold a credential of the user's own).
+  const [headers, setHeaders] = useState<HeaderRow[]>([]);
   const [result, setResult] = useState<CallResult>();
   const [failure, setFailure] = useState<unknown>();
+  // Send was tried while refused: the reason is shown until the request can go.
+  const [refused, setRefused] = useState(false);
   const [sending, setSending] = useState(false);
   const [history, setHistory] = useState<HistoryEntry[]>(readHistory);
   // A body picked from the history, for the endpoint about to be selected.
@@ -59,6 +83,13 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   if (replay.current === null) replay.current = takeReplay();
   const sendingNow = useRef(false);
 
+  /** A body from outside the editor: an endpoint's defaults, a past or saved request. */
+  function loadBody(text: string) {
+    setBodyText(text);
+    setBodyRevision((revision) => revision + 1);
+    setRefused(false);
+  }
+
   // A new endpoint starts from its defaults, or from the logged request being replayed.
   useEffect(() => {
     if (!selected) return;
@@ -67,7 +98,7 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
       replayed?.endpoint === selected.path && replayed.body !== undefined
         ? replayed.body
         : exampleBody(schema);
-    setBodyText(pendingBody.current ?? JSON.stringify(body, null, 2));
+    loadBody(pendingBody.current ?? JSON.stringify(body, null, 2));
     pendingBody.current = undefined;
     setResult(undefined);
     setFailure(undefined);
@@ -76,25 +107,34 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
 
   const problems = selected ? checkBody(bodyText, schema) : [];
   const noPastedToken = tokenChoice === PASTE && pasted.trim() === '';
-  const notJson = problems[0]?.startsWith('Not valid JSON') || problems[0]?.startsWith('The body must');
-  const token =
-    tokenChoice === ADMIN
-      ? session.adminToken
-      : tokenChoice === PASTE
-        ? pasted.trim() || undefined
-        : tokenChoice === NONE
-          ? undefined
-          : remembered.find((known) => known.id === tokenChoice)?.value;
+  const token = tokenOfChoice(tokenChoice, { adminToken: session.adminToken, pasted, remembered });
+  const call = prepareCall({
+    endpoint: selected?.path,
+    baseUrl: session.baseUrl,
+    bodyText,
+    headers,
+    environment,
+    token,
+    pastedTokenMissing: noPastedToken,
+  });
+  const { body, refusal, request: outgoing } = call;
+  // Token values the panel knows: masked in the query view and snippets, refused as variables.
+  const secrets = [
+    session.adminToken,
+    ...remembered.map((known) => known.value),
+    ...(pasted.trim() ? [pasted.trim()] : []),
+  ];
 
   async function send() {
     // A ref, not the state: two quick Ctrl+Enter presses come before a re-render.
-    if (!selected || notJson || noPastedToken || sendingNow.current) return;
+    if (sendingNow.current) return;
+    setRefused(refusal !== undefined);
+    if (refusal || !selected || !outgoing) return;
     sendingNow.current = true;
     setSending(true);
     setFailure(undefined);
     try {
-      const body: unknown = bodyText.trim() === '' ? {} : JSON.parse(bodyText);
-      const answer = await callEndpoint(session, selected.path, body, token);
+      const answer = await sendRequest(outgoing);
       setResult(answer);
       setHistory(
         addToHistory({
@@ -114,27 +154,29 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
   }
 
   const baseUrl = status.data?.url ?? window.location.origin;
-  const tokenKind: TokenKind =
-    tokenChoice === ADMIN
-      ? 'admin'
-      : tokenChoice === NONE
-        ? 'none'
-        : remembered.find((known) => known.id === tokenChoice)?.role === 'admin'
-          ? 'admin'
-          : 'business';
+
+  /** Another environment: its kind of token, when it names one, is the one sent. */
+  function switchEnvironment(next: Environment | undefined) {
+    if (next?.token) setTokenChoice(choiceForKind(next.token, remembered));
+  }
 
   /** A saved request into the panel: its endpoint, body and a token of its kind. */
   function load(saved: SavedRequest) {
     const text = JSON.stringify(saved.body, null, 2);
     if (saved.endpoint !== selected?.path) pendingBody.current = text;
     navigate(`/try${saved.endpoint}`);
-    setBodyText(text);
+    loadBody(text);
     setResult(undefined);
     setFailure(undefined);
-    const business = remembered.findLast((known) => known.role === 'business');
-    setTokenChoice(
-      saved.tokenKind === 'admin' ? ADMIN : saved.tokenKind === 'none' ? NONE : (business?.id ?? PASTE),
-    );
+    setTokenChoice(choiceForKind(saved.tokenKind, remembered));
+  }
+
+  /** A past request into the panel: its endpoint and body. */
+  function reopen(entry: HistoryEntry) {
+    if (entry.endpoint !== selected?.path) pendingBody.current = entry.body;
+    navigate(`/try${entry.endpoint}`);
+    loadBody(entry.body);
+    setResult(undefined);
   }
 
   return (
@@ -167,6 +209,13 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
             )}
             {selected?.description && <span className="muted small">{selected.description}</span>}
           </div>
+
+          <EnvironmentPicker
+            environments={environments}
+            secrets={secrets}
+            onChange={setEnvironments}
+            onSwitch={switchEnvironment}
+          />
 
           <div className="field">
             <label htmlFor="token-select">Token</label>
@@ -203,46 +252,59 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
           </div>
 
           <div className="field">
-            <label htmlFor="request-body">Body (the parameters, as JSON)</label>
-            <textarea
-              id="request-body"
-              rows={10}
-              spellCheck={false}
-              value={bodyText}
-              aria-invalid={problems.length > 0}
-              aria-describedby="body-problems"
-              onChange={(event) => setBodyText(event.target.value)}
-              onKeyDown={(event) => {
-                if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') void send();
-              }}
-            />
+            <span id="request-body-label" className="label">
+              {BODY_LABEL}
+            </span>
+            <Suspense fallback={<p className="muted small">Starting the editor…</p>}>
+              <BodyEditor
+                endpoint={selected ? { path: selected.path, params: schema } : undefined}
+                value={bodyText}
+                revision={bodyRevision}
+                label={BODY_LABEL}
+                invalid={problems.length > 0}
+                describedBy="body-problems"
+                onChange={setBodyText}
+                onSubmit={() => void send()}
+              />
+            </Suspense>
             <div id="body-problems" className="small" aria-live="polite">
               {problems.map((problem) => (
-                <div key={problem} className={notJson ? 'error-text' : 'warn-text'}>
+                <div key={problem} className={body.ok ? 'warn-text' : 'error-text'}>
                   {problem}
                 </div>
               ))}
             </div>
           </div>
 
+          <HeadersEditor rows={headers} problems={call.headerProblems} onChange={setHeaders} />
+
           <div className="row">
             <button
               type="button"
               className="primary"
               onClick={send}
-              disabled={!selected || notJson || noPastedToken || sending}
+              disabled={refusal !== undefined || sending}
+              title={refusal}
             >
               <Send size={15} aria-hidden /> {sending ? 'Sending…' : 'Send'}
             </button>
             <span className="muted small">Ctrl+Enter</span>
           </div>
+          {refused && refusal && (
+            <p role="alert" className="error-text small">
+              {refusal}
+            </p>
+          )}
+          <OutgoingView request={outgoing} secrets={secrets} />
           {selected && (
             <CopySnippets
               call={{
                 baseUrl,
                 endpoint: selected.path,
-                body: safeParse(bodyText),
+                body: call.params ?? {},
                 token: tokenChoice !== NONE,
+                // The headers as sent, but a token value never leaves in a copied snippet.
+                headers: call.headers.map(({ name, value }) => [name, maskSecrets(value, secrets)]),
               }}
             />
           )}
@@ -259,137 +321,21 @@ export function RequestView({ endpoint }: { endpoint?: string }) {
       <SavedRequests
         current={{
           endpoint: selected?.path,
-          body: selected && !notJson ? objectOf(bodyText) : undefined,
-          tokenKind,
+          body: selected && body.ok ? body.value : undefined,
+          tokenKind: kindOfChoice(tokenChoice, remembered),
         }}
+        environment={environment}
         onLoad={load}
       />
 
-      <section className="card stack" aria-label="History">
-        <div className="row">
-          <h2 style={{ margin: 0 }}>
-            <History size={15} aria-hidden /> Recent requests
-          </h2>
-          {history.length > 0 && (
-            <button
-              type="button"
-              style={{ marginLeft: 'auto' }}
-              onClick={() => {
-                clearHistory();
-                setHistory([]);
-              }}
-            >
-              <Trash2 size={14} aria-hidden /> Clear
-            </button>
-          )}
-        </div>
-        {history.length === 0 ? (
-          <p className="muted small">Requests you send are listed here (without their tokens).</p>
-        ) : (
-          <ul className="history">
-            {history.map((entry, index) => (
-              <li key={`${entry.at}:${index}`}>
-                <button
-                  type="button"
-                  className="history-item"
-                  onClick={() => {
-                    if (entry.endpoint !== selected?.path) pendingBody.current = entry.body;
-                    navigate(`/try${entry.endpoint}`);
-                    setBodyText(entry.body);
-                    setResult(undefined);
-                  }}
-                >
-                  <span className={`badge ${statusClass(entry.status)}`}>{entry.status}</span>
-                  <code>{entry.endpoint}</code>
-                  <span className="muted small mono">{oneLine(entry.body)}</span>
-                  <span className="muted small">
-                    {Math.round(entry.durationMs)} ms · {formatClock(entry.at)}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <RecentRequests
+        history={history}
+        onOpen={reopen}
+        onClear={() => {
+          clearHistory();
+          setHistory([]);
+        }}
+      />
     </div>
   );
-}
-
-function ResponseView({ result }: { result: CallResult }) {
-  const dark = usePrefersDark();
-  return (
-    <>
-      <div className="row">
-        <span className={`badge ${statusClass(result.status)}`} data-testid="response-status">
-          {result.status} {result.statusText}
-        </span>
-        <span className="muted">{Math.round(result.durationMs)} ms</span>
-      </div>
-      <div className="json-view" data-testid="response-body">
-        {result.json && result.body !== null && typeof result.body === 'object' ? (
-          <JsonView
-            data={result.body as object}
-            shouldExpandNode={allExpanded}
-            style={dark ? darkStyles : defaultStyles}
-          />
-        ) : (
-          <pre>{String(JSON.stringify(result.body, null, 2))}</pre>
-        )}
-      </div>
-      <div className="row">
-        <CopyButton text={JSON.stringify(result.body, null, 2)} label="Copy answer" />
-      </div>
-      {result.requestId && <CallLog requestId={result.requestId} />}
-      <details>
-        <summary className="small">Headers ({result.headers.length})</summary>
-        <table className="small">
-          <tbody>
-            {result.headers.map(([name, value]) => (
-              <tr key={name}>
-                <td className="mono">{name}</td>
-                <td className="mono">{value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
-    </>
-  );
-}
-
-const statusClass = (status: number) => (status < 300 ? 'good' : status < 500 ? 'warn' : 'bad');
-
-const oneLine = (text: string) => {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
-};
-
-/** The body typed, when it is a JSON object (`{}` when empty, as sent). */
-function objectOf(text: string): Record<string, unknown> | undefined {
-  const value = text.trim() === '' ? {} : safeParse(text, undefined);
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-function safeParse(text: string, otherwise: unknown = {}): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return otherwise;
-  }
-}
-
-/**
- * The token choice in force: the one chosen, while it is still offered (a revoked token is
- * forgotten), else the newest business token created in this session, else the admin token.
- */
-function tokenChoiceOf(chosen: string | undefined, remembered: readonly RememberedToken[]): string {
-  const offered = (choice: string) =>
-    choice === ADMIN ||
-    choice === PASTE ||
-    choice === NONE ||
-    remembered.some((known) => known.id === choice);
-  if (chosen !== undefined && offered(chosen)) return chosen;
-  return remembered.findLast((known) => known.role === 'business')?.id ?? ADMIN;
 }

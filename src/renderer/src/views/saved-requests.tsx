@@ -5,7 +5,8 @@ import { useSession } from '../api/hooks.js';
 import { useDeleteRequest, useSavedRequests, useSaveRequest } from '../api/saved-requests.js';
 import { ConfirmDialog } from '../components/confirm.js';
 import { ErrorNotice, Loading } from '../components/feedback.js';
-import { runAll, runSaved, type RunOutcome, type RunTokens } from '../saved-run.js';
+import type { Environment } from '../request/environments.js';
+import { runAll, runSaved, type RunOutcome, type RunWith } from '../saved-run.js';
 import { useRememberedTokens } from '../token-memory.js';
 
 const KIND_LABELS: Record<TokenKind, string> = {
@@ -30,9 +31,12 @@ export interface CurrentRequest {
  */
 export function SavedRequests({
   current,
+  environment,
   onLoad,
 }: {
   current: CurrentRequest;
+  /** The environment chosen: runs put its variables into the saved bodies' `{{name}}`. */
+  environment?: Environment;
   onLoad: (request: SavedRequest) => void;
 }) {
   const session = useSession();
@@ -56,7 +60,7 @@ export function SavedRequests({
 
   const requests = saved.data ?? [];
   const knownBusiness = remembered.findLast((token) => token.role === 'business');
-  const tokens: RunTokens = { business: pastedBusiness.trim() || knownBusiness?.value };
+  const runWith: RunWith = { business: pastedBusiness.trim() || knownBusiness?.value, environment };
   const needsBusiness = requests.some((request) => request.tokenKind === 'business');
 
   const trimmed = name.trim();
@@ -98,12 +102,12 @@ export function SavedRequests({
     setOutcomes([]);
     try {
       if (list.length === 1) {
-        setOutcomes([await runSaved(session, list[0]!, tokens, controller.signal)]);
+        setOutcomes([await runSaved(session, list[0]!, runWith, controller.signal)]);
       } else {
         await runAll(
           session,
           list,
-          tokens,
+          runWith,
           (outcome) => setOutcomes((done) => [...(done ?? []), outcome]),
           controller.signal,
         );
