@@ -307,9 +307,12 @@ export class GenerationPool implements GenerationRunner {
     });
     worker.worker.postMessage({ ...this.load, claims: worker.claims } satisfies LoadMessage);
     const reports = await loaded;
-    worker.worker.on('message', (message: ResultMessage | AppLogMessage) => {
-      if (Array.isArray(message)) this.answer(worker, message);
-      else this.options.onAppLog?.(message);
+    worker.worker.on('message', (message: ResultMessage | ResultMessage[] | AppLogMessage) => {
+      // One answer, or those a worker gave in one turn of its event loop.
+      if (!Array.isArray(message)) this.options.onAppLog?.(message);
+      else if (Array.isArray(message[0]))
+        for (const one of message as ResultMessage[]) this.answer(worker, one);
+      else this.answer(worker, message as ResultMessage);
     });
     worker.ready = true;
     this.drain();

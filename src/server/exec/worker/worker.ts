@@ -172,9 +172,22 @@ function call([id, path, body, sent, claimSlot]: CallMessage): void {
 }
 
 /**
- * Each answer goes at once, not batched: the pool's thread is mostly awake, so a message costs
- * little this way, and an answer given is never lost with a worker that dies on the next call.
+ * The answers given together go to the pool as one message: each message wakes the pool's thread
+ * for one more turn of its event loop, and a message per answer made it turn about once per
+ * request. "Together" is one drain of the microtask queue: the calls of a batch run one after the
+ * other, and their answers (each a promise's continuation, the same depth for calls of one kind)
+ * come in the drain that follows; the flush is queued behind them and runs in that drain too, so
+ * no other macrotask (another call's timer, the next message's calls) runs before an answer given
+ * has been sent.
  */
+let outbox: ResultMessage[] = [];
 function reply(result: ResultMessage): void {
-  port.postMessage(result);
+  if (outbox.length === 0) queueMicrotask(flushAnswers);
+  outbox.push(result);
+}
+
+function flushAnswers(): void {
+  const answers = outbox;
+  outbox = [];
+  port.postMessage(answers.length === 1 ? answers[0] : answers);
 }
