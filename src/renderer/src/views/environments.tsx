@@ -1,4 +1,5 @@
-import { Plus, Trash2, X } from 'lucide-react';
+import { Plus, Trash2 } from 'lucide-react';
+import { KeyValueTable } from '../components/key-value-table.js';
 import { useState, type FormEvent } from 'react';
 import { TOKEN_KINDS, type TokenKind } from '../../../shared/admin-api.js';
 import { ConfirmDialog } from '../components/confirm.js';
@@ -176,44 +177,17 @@ function EnvironmentEditor({
               <Trash2 size={14} aria-hidden /> Delete {active.name}
             </button>
           </div>
-          <table className="small kv-table" aria-label={`Variables of ${active.name}`}>
-            <tbody>
-              {variables.map((entry, index) => (
-                <tr key={index}>
-                  <td>
-                    <input
-                      aria-label={`Variable ${index + 1} name`}
-                      placeholder="name"
-                      spellCheck={false}
-                      value={entry.name}
-                      aria-invalid={variableNameProblem(entry.name, variables.slice(0, index)) !== undefined}
-                      onChange={(event) => setVariable(index, { name: event.target.value })}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      aria-label={`Variable ${index + 1} value`}
-                      placeholder="value"
-                      spellCheck={false}
-                      value={entry.value}
-                      onChange={(event) => setVariable(index, { value: event.target.value })}
-                    />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={`Remove variable ${index + 1}`}
-                      title="Remove"
-                      onClick={() => update({ variables: variables.filter((_, at) => at !== index) })}
-                    >
-                      <X size={14} aria-hidden />
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <KeyValueTable
+            label={`Variables of ${active.name}`}
+            item="Variable"
+            rows={variables}
+            namePlaceholder="name"
+            invalid={(entry, index) =>
+              variableNameProblem(entry.name, variables.slice(0, index)) !== undefined
+            }
+            onEdit={setVariable}
+            onRemove={(index) => update({ variables: variables.filter((_, at) => at !== index) })}
+          />
           <div className="row">
             <button
               type="button"

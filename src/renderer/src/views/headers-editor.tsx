@@ -1,4 +1,5 @@
-import { Plus, X } from 'lucide-react';
+import { Plus } from 'lucide-react';
+import { KeyValueTable } from '../components/key-value-table.js';
 import { headerNameProblem, type HeaderRow } from '../request/headers.js';
 
 /** The extra headers of a call: a row of name and value each, added and removed here. */
@@ -19,47 +20,16 @@ export function HeadersEditor({
     <fieldset className="field headers-editor">
       <legend className="label">Headers</legend>
       {rows.length > 0 && (
-        <table className="small kv-table" aria-label="Headers">
-          <tbody>
-            {rows.map((row, index) => {
-              const invalid = row.name.trim() !== '' && headerNameProblem(row.name) !== undefined;
-              return (
-                <tr key={index}>
-                  <td>
-                    <input
-                      aria-label={`Header ${index + 1} name`}
-                      placeholder="X-Tenant"
-                      spellCheck={false}
-                      value={row.name}
-                      aria-invalid={invalid}
-                      onChange={(event) => update(index, { name: event.target.value })}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      aria-label={`Header ${index + 1} value`}
-                      placeholder="value, or {{variable}}"
-                      spellCheck={false}
-                      value={row.value}
-                      onChange={(event) => update(index, { value: event.target.value })}
-                    />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={`Remove header ${index + 1}`}
-                      title="Remove"
-                      onClick={() => onChange(rows.filter((_, at) => at !== index))}
-                    >
-                      <X size={14} aria-hidden />
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <KeyValueTable
+          label="Headers"
+          item="Header"
+          rows={rows}
+          namePlaceholder="X-Tenant"
+          valuePlaceholder="value, or {{variable}}"
+          invalid={(row) => row.name.trim() !== '' && headerNameProblem(row.name) !== undefined}
+          onEdit={update}
+          onRemove={(index) => onChange(rows.filter((_, at) => at !== index))}
+        />
       )}
       <div className="row">
         <button type="button" onClick={() => onChange([...rows, { name: '', value: '' }])}>
