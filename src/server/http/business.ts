@@ -7,9 +7,8 @@ import { parseJsonBody, readBodyText } from './body.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from '../core/errors.js';
 import { clientOf, endpointOf, isPlainObject } from './request.js';
-import { note, requestSpanOf, setTokenLabel } from './request-log.js';
+import { callerTraceparentOf, note, requestSpanOf, setTokenLabel } from './request-log.js';
 import type { CallSpan } from '../trace/tracer.js';
-import { parseTraceparent } from '../trace/trace-context.js';
 import { sendData } from './respond.js';
 
 const REQUEST_KEYS = new Set(['token', 'body']);
@@ -108,13 +107,10 @@ function callContext(
   identity: TokenIdentity,
   ownTraceparent: string | undefined,
 ): Omit<CallContext, 'deadline'> {
-  // Not tracing, the caller's own traceparent is passed on as it came (W3C: forward unchanged).
-  const incoming = req.headers.traceparent;
-  const traceparent =
-    ownTraceparent ?? (typeof incoming === 'string' && parseTraceparent(incoming) ? incoming : undefined);
   return {
     requestId: String(res.getHeader('x-request-id')),
-    traceparent,
+    // Not tracing, the caller's own traceparent is passed on as it came (W3C: forward unchanged).
+    traceparent: ownTraceparent ?? callerTraceparentOf(res),
     endpoint: path,
     headers: forwardedHeaders(req),
     client: clientOf(req),

@@ -26,6 +26,8 @@ interface RequestNotes {
   response?: string;
   /** The request's span, when tracing is on (business calls only). */
   span?: RequestSpan;
+  /** The caller's well-formed `traceparent`, passed on as it came when tracing is off. */
+  callerTraceparent?: string;
   /** An error answer's code and message, as the envelope says them. */
   code?: string;
   error?: string;
@@ -60,6 +62,10 @@ export function isPanelRequest(req: IncomingMessage, endpoint: string): boolean 
 export const requestSpanOf = (res: ServerResponse): RequestSpan | undefined =>
   (res as NotedResponse)[NOTES]?.span;
 
+/** A business request's own well-formed `traceparent`, when tracing is off (read once, here). */
+export const callerTraceparentOf = (res: ServerResponse): string | undefined =>
+  (res as NotedResponse)[NOTES]?.callerTraceparent;
+
 /**
  * Gives the request its id (a well-formed incoming `x-request-id` is kept) and logs it when
  * answered, with the id of its trace: the caller's (`traceparent`), or the runtime's own when
@@ -85,6 +91,8 @@ export function trackRequest(
   if (span) {
     note(res, { span });
     res.once('close', () => span.end(res.writableFinished ? res.statusCode : CLIENT_CLOSED));
+  } else if (parent && business) {
+    note(res, { callerTraceparent: req.headers.traceparent as string });
   }
   res.once('finish', () => {
     // An event handler: what it throws would end the process, so it is logged instead.
