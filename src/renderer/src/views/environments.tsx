@@ -32,20 +32,17 @@ export function useEnvironments(): [EnvironmentStore, (next: EnvironmentStore) =
   ];
 }
 
-/** The environment switcher, with the editor of environments behind "Edit". */
-export function EnvironmentPicker({
-  environments,
-  secrets,
-  onChange,
-  onSwitch,
-}: {
+interface EnvironmentProps {
   environments: EnvironmentStore;
   /** Token values that must never become a variable's value (it would be stored). */
   secrets: readonly string[];
   onChange: (next: EnvironmentStore) => void;
   /** Another environment was chosen (its token reference then applies). */
   onSwitch: (environment: Environment | undefined) => void;
-}) {
+}
+
+/** The environment switcher, with the editor of environments behind "Edit". */
+export function EnvironmentPicker({ environments, secrets, onChange, onSwitch }: EnvironmentProps) {
   const [editing, setEditing] = useState(false);
   const active = activeEnvironment(environments);
   return (
@@ -88,17 +85,7 @@ export function EnvironmentPicker({
 }
 
 /** Create an environment, and edit the one chosen: its token reference and its variables. */
-function EnvironmentEditor({
-  environments,
-  secrets,
-  onChange,
-  onSwitch,
-}: {
-  environments: EnvironmentStore;
-  secrets: readonly string[];
-  onChange: (next: EnvironmentStore) => void;
-  onSwitch: (environment: Environment | undefined) => void;
-}) {
+function EnvironmentEditor({ environments, secrets, onChange, onSwitch }: EnvironmentProps) {
   const [newName, setNewName] = useState('');
   const [tokenRefused, setTokenRefused] = useState(false);
   const [deleting, setDeleting] = useState(false);
