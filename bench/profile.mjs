@@ -111,5 +111,7 @@ function summarise(file, profile, requests) {
           `${(micros / requests).toFixed(2).padStart(7)} µs/req  ${((micros / busy) * 100).toFixed(1).padStart(5)}%  ${name}`,
       )
       .join('\n');
-  console.log(`by file:\n${top(byFile, 15)}\nby function:\n${top(byFunction, 25)}`);
+  console.log(
+    `by file:\n${top(byFile, 15)}\nby function:\n${top(byFunction, Number(process.env.TOP ?? 25))}`,
+  );
 }

@@ -53,6 +53,8 @@ const CONTENDERS = {
   bare: startBare('bare-express.mjs'),
   fastify: startBare('bare-fastify.mjs'),
   node: startBare('bare-node.mjs'),
+  // The design's floor: node:http plus the hop to a worker and back, nothing else.
+  hop: startBare('bare-hop.mjs'),
 };
 
 // A replica sharing its tokens and failed attempts through Redis (issue 19), beside the same
@@ -66,6 +68,22 @@ if (redis) {
   CONTENDERS.replica = () => startRuntime(replicaWorkspace);
 } else {
   console.log('redis-server is not installed: no replica in the rounds');
+}
+
+// `--only a,b`: throughput rounds of those servers alone, printed, nothing written: for A/B runs.
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+if (only) {
+  for (const name of Object.keys(CONTENDERS)) if (!only.split(',').includes(name)) delete CONTENDERS[name];
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) rounds.push(await throughputRound(round));
+  for (const name of Object.keys(CONTENDERS)) {
+    const of = (key) => median(rounds.map((r) => r[name][key]));
+    console.log(
+      `${name}: ${of('rps')} req/s, p99 ${of('p99')} ms, ${of('cpuUsPerRequest')} µs CPU and ${of('sleepsPerRequest')} thread sleeps per request`,
+    );
+  }
+  redis?.child.kill('SIGTERM');
+  process.exit(0);
 }
 
 // The server the reload, memory and blocking measures use (its own workspace, files edited).
@@ -96,9 +114,12 @@ try {
     bare: figures('bare'),
     fastify: figures('fastify'),
     node: figures('node'),
+    hop: figures('hop'),
     ratio: round2(ratio('runtime', 'bare')),
     ratioToFastify: round2(ratio('runtime', 'fastify')),
     ratioToNode: round2(ratio('runtime', 'node')),
+    // The design's floor (node:http plus the worker hop) against Fastify: what the hop alone costs.
+    hopToFastify: round2(ratio('hop', 'fastify')),
     // CPU per request of the runtime against Fastify's, per round, the median.
     cpuToFastify: round2(median(rounds.map((r) => r.runtime.cpuUsPerRequest / r.fastify.cpuUsPerRequest))),
     rounds,
@@ -412,6 +433,7 @@ function markdown(r) {
 | throughput, runtime (POST /template/sync_hello, auth + validation + worker + request log) | ${t.runtime.rps} req/s, p50 ${t.runtime.p50} ms, p99 ${t.runtime.p99} ms | |
 | throughput, bare Fastify 5 route | ${t.fastify.rps} req/s, p50 ${t.fastify.p50} ms, p99 ${t.fastify.p99} ms | |
 | throughput, bare node:http | ${t.node.rps} req/s, p50 ${t.node.p50} ms, p99 ${t.node.p99} ms | |
+| throughput, node:http + the hop to a worker and back, nothing else (the design's floor) | ${t.hop.rps} req/s, p50 ${t.hop.p50} ms, p99 ${t.hop.p99} ms, ${t.hop.cpuUsPerRequest} µs CPU per request; **${t.hopToFastify}× Fastify** | |
 | throughput, bare Express 5 route | ${t.bare.rps} req/s, p50 ${t.bare.p50} ms, p99 ${t.bare.p99} ms | |
 | ratio runtime / Fastify (median of ${t.rounds.length} rounds' ratios) | **${t.ratioToFastify}** | ≥ 0.8 |
 | ratio runtime / node:http | ${t.ratioToNode} | |

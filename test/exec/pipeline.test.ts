@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS, startServer, type TestServer } from '../helpers/server.js';
@@ -49,6 +50,19 @@ describe('plain calls waiting in a worker', () => {
     }
     const ran = (await readFile(MARKS(server.dir), 'utf8')).trim().split('\n');
     expect([...ran].sort()).toEqual([...ids].sort());
+  });
+
+  it('takes the calls waiting behind a slow call back, and another worker answers them first', async () => {
+    const slow = mark('slow', 3000);
+    // Sent once it runs: the pool still counts its worker able to take calls to wait behind it.
+    while (!(await readFile(MARKS(server.dir), 'utf8')).includes('slow\n')) await sleep(2);
+    const order: string[] = [];
+    const fast = Array.from({ length: 8 }, (_, index) =>
+      mark(`behind-${index}`, 0).then((result) => (order.push(result.id), result)),
+    );
+    await Promise.all([slow.then(() => order.push('slow')), ...fast]);
+    for (const { id, answer } of await Promise.all(fast)) expect(answer.status, id).toBe(200);
+    expect(order.at(-1)).toBe('slow');
   });
 
   it('gives the calls waiting behind a call that kills its worker to another worker', async () => {

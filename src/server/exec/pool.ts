@@ -55,9 +55,11 @@ const ASYNC_CALLS_PER_WORKER = 64;
 /**
  * Plain calls sent to one worker at most: the one it runs and those waiting behind it there.
  * A worker kept fed this way is never asleep between calls, and waking a sleeping thread is
- * most of what a call's hop costs (see bench/PROFILE.md).
+ * most of what a call's hop costs (see bench/PROFILE.md). With 4, fifty clients' calls waited
+ * in the pool's queue for a turn, and went out a few per message: 64 lets one message carry
+ * what arrived in a turn of the event loop.
  */
-const PLAIN_CALLS_PER_WORKER = 4;
+const PLAIN_CALLS_PER_WORKER = 64;
 /**
  * How long a plain call may wait behind another in a worker before it is taken back and given
  * to another worker (or the pool's queue): a slow call delays the ones behind it this long.
@@ -90,7 +92,8 @@ interface PendingCall {
   worker?: PoolWorker;
   /** Its claim slot at its worker, when it was sent to wait behind another plain call. */
   slot?: number;
-  takeBack?: NodeJS.Timeout;
+  /** When it was sent to wait there (performance.now()): it is taken back TAKE_BACK_MS later. */
+  waitingSince?: number;
   resolve(json: string): void;
   reject(error: Error): void;
 }
@@ -108,6 +111,15 @@ interface PoolWorker extends BootedWorker {
    * so a call taken back never runs, and one started is never sent again.
    */
   claims: Int32Array;
+  /** The claim slots holding no call. */
+  freeSlots: number[];
+  /**
+   * The calls sent to wait there, oldest first, for the take-back timer. A call that started,
+   * was answered or was taken back stays in it until the timer reads past it.
+   */
+  waiting: PendingCall[];
+  /** Set while calls wait there: fires when the oldest has waited TAKE_BACK_MS. */
+  takeBackTimer?: NodeJS.Timeout;
   /** Calls dispatched to it in this turn of the event loop, sent together at its end. */
   outbox: PendingCall[];
   /** Why it stopped, when it did: given to the calls it had. */
@@ -204,7 +216,6 @@ export class GenerationPool implements GenerationRunner {
       const onGone = () => this.abandon(pending);
       const settle = () => {
         clearTimeout(timer);
-        clearTimeout(pending.takeBack);
         gone?.removeEventListener('abort', onGone);
         this.active--;
         if (this.retired && this.active === 0) void this.close();
@@ -291,6 +302,8 @@ export class GenerationPool implements GenerationRunner {
       plain: false,
       outbox: [],
       claims: new Int32Array(new SharedArrayBuffer(4 * PLAIN_CALLS_PER_WORKER)),
+      freeSlots: Array.from({ length: PLAIN_CALLS_PER_WORKER }, (_, slot) => slot),
+      waiting: [],
     };
     if (this.closed) {
       await booted.worker.terminate();
@@ -339,7 +352,7 @@ export class GenerationPool implements GenerationRunner {
     if (!best) return false;
     // A plain call sent to a busy worker waits there: it gets a claim slot, and is taken back
     // if it has not started within TAKE_BACK_MS.
-    const slot = !pending.async && best.calls.size > 0 ? freeSlot(best) : undefined;
+    const slot = !pending.async && best.calls.size > 0 ? (best.freeSlots.pop() ?? -1) : undefined;
     if (slot === -1) return false;
     clearTimeout(best.idleTimer);
     if (slot !== undefined) Atomics.store(best.claims, slot, pending.id);
@@ -350,9 +363,36 @@ export class GenerationPool implements GenerationRunner {
     pending.worker = best;
     if (slot !== undefined) {
       pending.slot = slot;
-      pending.takeBack = setTimeout(() => this.takeBackLater(pending), TAKE_BACK_MS);
+      pending.waitingSince = performance.now();
+      best.waiting.push(pending);
+      best.takeBackTimer ??= setTimeout(() => this.takeBackDue(best), TAKE_BACK_MS);
     }
     return true;
+  }
+
+  /**
+   * Takes back the calls that have waited in `worker` for TAKE_BACK_MS without starting, and
+   * sets the timer again for the next one to come due. One timer per worker, not one per call:
+   * under load, every call but the first of a batch waits behind another.
+   */
+  private takeBackDue(worker: PoolWorker): void {
+    worker.takeBackTimer = undefined;
+    const now = performance.now();
+    const { waiting } = worker;
+    let read = 0;
+    for (; read < waiting.length; read++) {
+      const pending = waiting[read]!;
+      // Started (CLAIMED), answered or taken back meanwhile: it no longer waits here.
+      if (pending.worker !== worker || pending.slot === undefined) continue;
+      if (Atomics.load(worker.claims, pending.slot) !== pending.id) continue;
+      if (pending.waitingSince! + TAKE_BACK_MS > now) break;
+      this.takeBackLater(pending);
+    }
+    waiting.splice(0, read);
+    if (waiting.length > 0 && !worker.lostWith) {
+      const due = Math.max(1, waiting[0]!.waitingSince! + TAKE_BACK_MS - now);
+      worker.takeBackTimer = setTimeout(() => this.takeBackDue(worker), due);
+    }
   }
 
   /**
@@ -395,8 +435,8 @@ export class GenerationPool implements GenerationRunner {
   private takeBack(pending: PendingCall): boolean {
     const { worker, slot } = pending;
     if (!worker || slot === undefined) return false;
-    clearTimeout(pending.takeBack);
     if (Atomics.compareExchange(worker.claims, slot, pending.id, FREE) !== pending.id) return false;
+    worker.freeSlots.push(slot);
     worker.calls.delete(pending.id);
     if (worker.calls.size === 0) worker.plain = false;
     pending.worker = pending.slot = undefined;
@@ -485,6 +525,7 @@ export class GenerationPool implements GenerationRunner {
     if (this.options.counters && worker.lostWith !== 'idle' && !this.closed)
       this.options.counters.workersLost++;
     clearTimeout(worker.idleTimer);
+    clearTimeout(worker.takeBackTimer);
     // Calls still waiting there never ran: they go to another worker. The others fail.
     const neverRan: PendingCall[] = [];
     for (const pending of [...worker.calls.values()]) {
@@ -560,17 +601,10 @@ export function defaultWorkerFile(): string {
 /** A claim slot's values besides a waiting call's id (ids start at 1). */
 const FREE = 0;
 
-/** A free claim slot of the worker, or -1 when every one holds a call. */
-function freeSlot(worker: PoolWorker): number {
-  for (let slot = 0; slot < worker.claims.length; slot++) {
-    if (Atomics.load(worker.claims, slot) === FREE) return slot;
-  }
-  return -1;
-}
-
 /** A call answered or given up on: its claim slot, if it had one, is free again. */
 function release(worker: PoolWorker, pending: PendingCall): void {
-  clearTimeout(pending.takeBack);
-  if (pending.slot !== undefined) Atomics.store(worker.claims, pending.slot, FREE);
+  if (pending.slot === undefined) return;
+  Atomics.store(worker.claims, pending.slot, FREE);
+  worker.freeSlots.push(pending.slot);
   pending.slot = undefined;
 }
