@@ -22,6 +22,17 @@ describe('redactBody', () => {
     expect(redactBody(inKey, [SECRET])).toBe('{"body":{"[redacted]":1}}');
   });
 
+  it('blanks the same as a regex over any text without a backslash, broken JSON included', () => {
+    const pairs = /("token"\s*:\s*)"[^"]*"/g;
+    const parts = ['"token"', ':', ' ', '"', 'x', '{', '}', ',', '\u00a0', '"tok"', 'en'];
+    let seed = 7;
+    const pick = () => parts[(seed = (seed * 48271) % 2147483647) % parts.length]!;
+    for (let n = 0; n < 5000; n++) {
+      const text = Array.from({ length: 1 + (n % 12) }, pick).join('');
+      expect(redactBody(text, []), text).toBe(text.replace(pairs, '$1"[redacted]"'));
+    }
+  });
+
   it('leaves other text as it was sent, broken JSON included', () => {
     const text = '{"a":"x\\"y", "b": [1, 2], "c": "unterminated';
     expect(redactBody(text, [SECRET])).toBe(text);

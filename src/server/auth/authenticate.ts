@@ -15,7 +15,7 @@ export function presentedToken(req: IncomingMessage, ...fallbacks: unknown[]): u
 }
 
 /** A business call: any known token, business or admin. */
-export function requireToken(tokens: TokenStore, token: unknown): TokenIdentity {
+export function requireToken(tokens: TokenStore, token: unknown): Readonly<TokenIdentity> {
   if (token === undefined) {
     throw new HttpError(
       'MISSING_TOKEN',
@@ -28,7 +28,7 @@ export function requireToken(tokens: TokenStore, token: unknown): TokenIdentity 
 }
 
 /** An admin call: an admin token, with the seed's exact error texts. */
-export function requireAdmin(tokens: TokenStore, token: unknown): TokenIdentity {
+export function requireAdmin(tokens: TokenStore, token: unknown): Readonly<TokenIdentity> {
   if (token === undefined) throw new HttpError('MISSING_ADMIN_TOKEN', ADMIN_TOKEN_REQUIRED);
   const identity = typeof token === 'string' ? tokens.identify(token) : undefined;
   if (identity?.role !== 'admin') throw new HttpError('INVALID_ADMIN_TOKEN', ADMIN_TOKEN_INVALID);
@@ -51,21 +51,42 @@ export async function authenticate(
   presented: unknown,
   need: 'business' | 'admin',
 ): Promise<TokenIdentity> {
+  const checked = checkToken(attempts, tokens, client, presented, need);
+  return checked instanceof HttpError ? refuse(attempts, client, checked) : checked;
+}
+
+/**
+ * authenticate's answer without a promise, for the hot path: the identity, or the error to
+ * answer with, which must go through `refuse` (it counts a wrong token).
+ */
+export function checkToken(
+  attempts: FailedAttempts,
+  tokens: TokenStore,
+  client: string | undefined,
+  presented: unknown,
+  need: 'business' | 'admin',
+): Readonly<TokenIdentity> | HttpError {
   const lockout = attempts.lockout(client);
   if (lockout) {
     const identity = typeof presented === 'string' ? tokens.identify(presented) : undefined;
-    if (!identity?.unguessable) throw lockout;
+    if (!identity?.unguessable) return lockout;
   }
   try {
     return need === 'admin' ? requireAdmin(tokens, presented) : requireToken(tokens, presented);
   } catch (error) {
-    // A wrong token is counted before it is answered: with replicas, the count (and a lock it
-    // leads to) is in Redis before the guesser can try another replica.
-    if (
-      error instanceof HttpError &&
-      (error.code === 'INVALID_TOKEN' || error.code === 'INVALID_ADMIN_TOKEN')
-    )
-      await attempts.fail(client);
-    throw error;
+    return error as HttpError;
   }
+}
+
+/**
+ * Throws checkToken's error, a wrong token counted first: with replicas, the count (and a lock
+ * it leads to) is in Redis before the guesser can try another replica.
+ */
+export async function refuse(
+  attempts: FailedAttempts,
+  client: string | undefined,
+  error: HttpError,
+): Promise<never> {
+  if (error.code === 'INVALID_TOKEN' || error.code === 'INVALID_ADMIN_TOKEN') await attempts.fail(client);
+  throw error;
 }

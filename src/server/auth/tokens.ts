@@ -1,4 +1,4 @@
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { TokenInfo, TokenRole } from '../../shared/admin-api.js';
 import type { Config, TokenEntry } from '../config/schema.js';
@@ -40,17 +40,21 @@ export const tokenRecordSchema = z.strictObject({
 export type TokenRecord = z.infer<typeof tokenRecordSchema>;
 
 interface StoredToken extends TokenIdentity {
-  digest: Buffer;
+  /** SHA-256 of the value, in hex. */
+  digest: string;
+  /** What identify answers for it: one object, made once. */
+  identity: Readonly<TokenIdentity>;
   masked: string;
   created?: string;
   session?: boolean;
 }
 
-// One-shot hashing (crypto.hash, Node 20.12+): no Hash object per request on the hot path.
-const digestOf = (value: string) => hash('sha256', value, 'buffer');
+// One-shot hashing (crypto.hash, Node 20.12+): no Hash object per request on the hot path. In hex:
+// Node 20 gives a hex string in 0.3 µs, a Buffer in 1 µs.
+const digestOf = (value: string) => hash('sha256', value);
 
 /** The id of a token value, as the admin API names it. */
-export const tokenId = (value: string) => digestOf(value).toString('hex').slice(0, 12);
+export const tokenId = (value: string) => digestOf(value).slice(0, 12);
 
 /** The id of a token record (the same as its value's). */
 export const recordId = (record: TokenRecord) => record.digest.slice(0, 12);
@@ -71,7 +75,7 @@ export function recordOf(entry: TokenEntry, role: Role): TokenRecord {
   const masked = maskToken(value);
   const details: { label?: string; created?: string } = typeof entry === 'string' ? {} : entry;
   return {
-    digest: digestOf(value).toString('hex'),
+    digest: digestOf(value),
     role,
     label: details.label ?? masked,
     masked,
@@ -87,13 +91,18 @@ export const recordsOfConfig = (config: Pick<Config, 'validTokens' | 'adminToken
 ];
 
 /**
- * The tokens in force. Lookups compare SHA-256 digests with `timingSafeEqual` against every
- * known token, without an early exit, so the answer's timing does not reveal how much of a
- * guess was right, nor which list it matched. When a token was last used is kept in `usage`,
- * which outlives a store rebuilt from a reloaded config (or from the replicas' shared records).
+ * The tokens in force. A presented value is looked up by its SHA-256 digest, never compared
+ * with a token's value: how long the look-up takes depends on the digest of the guess, which
+ * tells a guesser nothing about any token's value (finding a value from its digest is what
+ * SHA-256 rules out), so it is as safe against timing as a constant-time comparison of every
+ * digest, at one look-up instead of one comparison per token. When a token was last used is
+ * kept in `usage`, which outlives a store rebuilt from a reloaded config (or from the
+ * replicas' shared records).
  */
 export class TokenStore {
   private readonly tokens: StoredToken[];
+  /** The tokens by digest; a value listed twice acts as the first (a session's, then admin). */
+  private readonly byDigest = new Map<string, StoredToken>();
   /** The token values this store knows, for the log sink to scrub from lines; never logged or sent. */
   readonly secrets: string[];
 
@@ -107,21 +116,29 @@ export class TokenStore {
     session: readonly SessionToken[] = [],
     known: readonly string[] = [],
   ) {
-    const toStored = (record: TokenRecord, inSession = false): StoredToken => ({
-      id: recordId(record),
-      role: record.role,
-      label: record.label,
-      unguessable: record.unguessable,
-      masked: record.masked,
-      created: record.created,
-      digest: Buffer.from(record.digest, 'hex'),
-      ...(inSession && { session: true }),
-    });
+    const toStored = (record: TokenRecord, inSession = false): StoredToken => {
+      const identity = Object.freeze({
+        id: recordId(record),
+        role: record.role,
+        label: record.label,
+        unguessable: record.unguessable,
+      });
+      return {
+        ...identity,
+        identity,
+        masked: record.masked,
+        created: record.created,
+        digest: record.digest,
+        ...(inSession && { session: true }),
+      };
+    };
     this.secrets = [...session.map(entryValue), ...known];
     this.tokens = [
       ...session.map((entry) => toStored(recordOf(entry, 'admin'), true)),
       ...records.map((record) => toStored(record)),
     ];
+    for (const token of this.tokens)
+      if (!this.byDigest.has(token.digest)) this.byDigest.set(token.digest, token);
   }
 
   static fromConfig(
@@ -134,15 +151,11 @@ export class TokenStore {
   }
 
   /** The identity a presented token stands for, or undefined when it is not known. */
-  identify(presented: string): TokenIdentity | undefined {
-    const digest = digestOf(presented);
-    let found: StoredToken | undefined;
-    for (const token of this.tokens) {
-      if (timingSafeEqual(token.digest, digest) && !found) found = token;
-    }
+  identify(presented: string): Readonly<TokenIdentity> | undefined {
+    const found = this.byDigest.get(digestOf(presented));
     if (!found) return undefined;
     this.usage.set(found.id, Date.now());
-    return { id: found.id, role: found.role, label: found.label, unguessable: found.unguessable };
+    return found.identity;
   }
 
   /**
@@ -150,8 +163,7 @@ export class TokenStore {
    * check of the status page; calls go through identify).
    */
   roleOf(value: string): Role | undefined {
-    const digest = digestOf(value);
-    return this.tokens.find((token) => token.digest.equals(digest))?.role;
+    return this.byDigest.get(digestOf(value))?.role;
   }
 
   list(): TokenInfo[] {

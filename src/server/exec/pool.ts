@@ -89,11 +89,14 @@ interface PendingCall {
   id: number;
   message: CallMessage;
   async: boolean;
+  /** Its time limit's timer. */
+  timer?: NodeJS.Timeout;
   worker?: PoolWorker;
   /** Its claim slot at its worker, when it was sent to wait behind another plain call. */
   slot?: number;
   /** When it was sent to wait there (performance.now()): it is taken back TAKE_BACK_MS later. */
   waitingSince?: number;
+  /** Settles the call's promise (once: see GenerationPool.settle). */
   resolve(json: string): void;
   reject(error: Error): void;
 }
@@ -210,43 +213,47 @@ export class GenerationPool implements GenerationRunner {
       return Promise.reject(new HttpError('INTERNAL_ERROR', 'this generation has been replaced'));
     const path = endpoint.info.path;
     this.active++;
-    return new Promise<string>((resolve, reject) => {
-      const id = this.nextId++;
-      const timer = setTimeout(() => this.timeOut(pending, timeoutMs), timeoutMs);
-      const onGone = () => this.abandon(pending);
-      const settle = () => {
-        clearTimeout(timer);
-        gone?.removeEventListener('abort', onGone);
-        this.active--;
-        if (this.retired && this.active === 0) void this.close();
-      };
-      const pending: PendingCall = {
-        id,
-        message: [id, path, body, context && { ...context, deadline: Date.now() + timeoutMs }, undefined],
-        async: endpoint.async,
-        resolve: (json) => {
-          settle();
-          resolve(json);
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-      };
-      gone?.addEventListener('abort', onGone, { once: true });
-      if (!this.dispatch(pending)) {
-        this.queue.push(pending);
-        this.grow();
-      }
+    const id = this.nextId++;
+    const pending: PendingCall = {
+      id,
+      message: [id, path, body, context && { ...context, deadline: Date.now() + timeoutMs }, undefined],
+      async: endpoint.async,
+      resolve: settledAlready,
+      reject: settledAlready,
+    };
+    // No closure per call but the promise's own: the timer and the settling go through the pool.
+    const promise = new Promise<string>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
     });
+    pending.timer = setTimeout(callTimedOut, timeoutMs, this, pending, timeoutMs);
+    gone?.addEventListener('abort', () => this.abandon(pending), { once: true });
+    if (!this.dispatch(pending)) {
+      this.queue.push(pending);
+      this.grow();
+    }
+    return promise;
+  }
+
+  /** Ends a call: its result or error goes to its caller, once; what it held is let go. */
+  private settle(pending: PendingCall, result: string | Error): void {
+    const { resolve, reject } = pending;
+    if (resolve === settledAlready) return;
+    pending.resolve = pending.reject = settledAlready;
+    clearTimeout(pending.timer);
+    this.active--;
+    if (this.retired && this.active === 0) void this.close();
+    if (typeof result === 'string') resolve(result);
+    else reject(result);
   }
 
   /** The caller of a call went away: a queued call is dropped, a running one's signal aborted. */
   private abandon(pending: PendingCall): void {
+    if (pending.resolve === settledAlready) return;
     const queued = this.queue.indexOf(pending);
     if (queued >= 0 || this.takeBack(pending)) {
       if (queued >= 0) this.queue.splice(queued, 1);
-      pending.reject(new HttpError('BAD_REQUEST', 'the client went away before the call started'));
+      this.settle(pending, new HttpError('BAD_REQUEST', 'the client went away before the call started'));
       return;
     }
     const worker = pending.worker;
@@ -282,7 +289,7 @@ export class GenerationPool implements GenerationRunner {
     if (this.closed) return;
     this.closed = true;
     const stopped = new Error('the server is stopping');
-    for (const pending of this.queue.splice(0)) pending.reject(new CallError(workerLost(stopped)));
+    for (const pending of this.queue.splice(0)) this.settle(pending, new CallError(workerLost(stopped)));
     await Promise.all([...this.workers].map((worker) => this.end(worker, stopped)));
   }
 
@@ -422,7 +429,7 @@ export class GenerationPool implements GenerationRunner {
         worker.calls.delete(pending.id);
         if (worker.calls.size === 0) worker.plain = false;
         release(worker, pending);
-        pending.reject(uncopyable(error));
+        this.settle(pending, uncopyable(error));
       }
     }
     this.drain();
@@ -471,8 +478,8 @@ export class GenerationPool implements GenerationRunner {
     worker.calls.delete(id);
     if (worker.calls.size === 0) worker.plain = false;
     release(worker, pending);
-    if (ok) pending.resolve(payload as string);
-    else pending.reject(new CallError(payload as CallFailure));
+    if (ok) this.settle(pending, payload as string);
+    else this.settle(pending, new CallError(payload as CallFailure));
     this.idleLater(worker);
     this.drain();
   }
@@ -489,12 +496,13 @@ export class GenerationPool implements GenerationRunner {
     this.addWorker().catch(() => undefined);
   }
 
-  private timeOut(pending: PendingCall, timeoutMs: number): void {
+  /** A call past its time limit: answered 504, and its worker ended if it is stuck in it. */
+  timeOut(pending: PendingCall, timeoutMs: number): void {
     const path = pending.message[1];
     const timedOut = new HttpError('FUNCTION_TIMEOUT', `${path} did not finish within ${timeoutMs} ms`);
     if (this.options.counters) this.options.counters.timeouts++;
     // Still waiting behind another call in its worker: it never ran, and the worker is not stuck in it.
-    if (this.takeBack(pending)) return pending.reject(timedOut);
+    if (this.takeBack(pending)) return this.settle(pending, timedOut);
     const worker = pending.worker;
     const queued = this.queue.indexOf(pending);
     if (queued >= 0) this.queue.splice(queued, 1);
@@ -502,7 +510,7 @@ export class GenerationPool implements GenerationRunner {
       worker.calls.delete(pending.id);
       release(worker, pending);
     }
-    pending.reject(timedOut);
+    this.settle(pending, timedOut);
     if (!worker) return;
     // A plain function's worker is stuck in it; an async one's only if its event loop is blocked.
     const silence = this.options.supply.heartbeats.silenceMs(worker.slot);
@@ -530,14 +538,14 @@ export class GenerationPool implements GenerationRunner {
     const neverRan: PendingCall[] = [];
     for (const pending of [...worker.calls.values()]) {
       if (this.takeBack(pending)) neverRan.push(pending);
-      else pending.reject(new CallError(workerLost(worker.lostWith)));
+      else this.settle(pending, new CallError(workerLost(worker.lostWith)));
     }
     worker.calls.clear();
     if (neverRan.length > 0 && !this.closed) {
       this.queue.unshift(...neverRan);
       this.drain();
     } else {
-      for (const pending of neverRan) pending.reject(new CallError(workerLost(worker.lostWith)));
+      for (const pending of neverRan) this.settle(pending, new CallError(workerLost(worker.lostWith)));
     }
     if (this.closed || (this.retired && this.queue.length === 0)) return;
     if (this.workers.size + this.starting < this.options.threads || this.queue.length > 0) {
@@ -596,6 +604,14 @@ export function defaultWorkerFile(): string {
     );
   }
   return found;
+}
+
+/** What a settled call's resolve and reject become: a second answer (a late one) is ignored. */
+function settledAlready(): void {}
+
+/** A call's time limit passed (a timer's callback: no closure per call). */
+function callTimedOut(pool: GenerationPool, pending: PendingCall, timeoutMs: number): void {
+  pool.timeOut(pending, timeoutMs);
 }
 
 /** A claim slot's values besides a waiting call's id (ids start at 1). */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate, presentedToken } from '../auth/authenticate.js';
+import { checkToken, presentedToken, refuse } from '../auth/authenticate.js';
 import type { TokenIdentity } from '../auth/tokens.js';
 import type { CallContext } from '../load/served.js';
 import { validationError } from '../params/validation.js';
@@ -32,8 +32,15 @@ export function businessHandler(runtime: RuntimeContext) {
         'The request body must be a JSON object: {"token": "...", "body": {...}}',
       );
     }
-    const presented = presentedToken(req, request.token);
-    const identity = await authenticate(runtime.attempts, tokens, clientOf(req), presented, 'business');
+    const client = clientOf(req);
+    const checked = checkToken(
+      runtime.attempts,
+      tokens,
+      client,
+      presentedToken(req, request.token),
+      'business',
+    );
+    const identity = checked instanceof HttpError ? await refuse(runtime.attempts, client, checked) : checked;
     setTokenLabel(res, identity.label);
 
     for (const key in request) {
@@ -104,7 +111,7 @@ function callContext(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  identity: TokenIdentity,
+  identity: Readonly<TokenIdentity>,
   ownTraceparent: string | undefined,
 ): Omit<CallContext, 'deadline'> {
   return {

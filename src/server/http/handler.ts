@@ -5,7 +5,7 @@ import { createApp, type AppOptions } from './app.js';
 import { businessHandler } from './business.js';
 import type { RuntimeContext } from './context.js';
 import { isReservedPath } from './request.js';
-import { trackRequest } from './request-log.js';
+import { requestTracker } from './request-log.js';
 import { respondError } from './respond.js';
 
 /**
@@ -22,9 +22,10 @@ export function createHandler(runtime: RuntimeContext, options: HandlerOptions =
   const app = createApp(runtime, options);
   const callFunction = businessHandler(runtime);
   const allowOrigins = corsFor(runtime, options.extraCorsOrigins ?? []);
+  const trackRequest = requestTracker(runtime);
   return (req: IncomingMessage, res: ServerResponse) => {
     const business = req.method === 'POST' && !isReservedPath(req.url ?? '/');
-    trackRequest(runtime, req, res, business);
+    trackRequest(req, res, business);
     allowOrigins(req, res, () => {
       if (business) callFunction(req, res).catch((error: unknown) => respondError(runtime, req, res, error));
       else app(req, res);

@@ -79,10 +79,14 @@ export async function listen(
     socket.once('close', () => clearTimeout(timer));
   });
   const inFlight = new Set<http.ServerResponse>();
+  // One listener for every response, not a closure per request.
+  function answered(this: http.ServerResponse) {
+    inFlight.delete(this);
+  }
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     clearTimeout((req.socket as { [SILENCE]?: NodeJS.Timeout })[SILENCE]);
     inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
+    res.on('close', answered);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port, portKey)));

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestSpan, Tracer } from '../trace/tracer.js';
 import { parseTraceparent, type TraceParent } from '../trace/trace-context.js';
 import { PANEL_PATH, PANEL_SOURCE, SOURCE_HEADER } from '../../shared/admin-api.js';
-import type { RuntimeContext } from './context.js';
+import type { RuntimeContext, RuntimeState } from './context.js';
 import { endpointOf, keepClient } from './request.js';
 
 const INCOMING_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -33,6 +33,17 @@ interface RequestNotes {
   error?: string;
 }
 
+/** What the tracker keeps of a request it will log or count once answered. */
+interface Tracked extends RequestNotes {
+  id: string;
+  started: number;
+  client: string | undefined;
+  business: boolean;
+  traceId: string | undefined;
+  /** The request logging settings read when it arrived. */
+  logging: RuntimeState['config']['logging'];
+}
+
 /**
  * Kept on the response under a private symbol: a WeakMap keyed by short-lived responses cost
  * measurably more (its entries are ephemerons the garbage collector must trace).
@@ -46,7 +57,11 @@ export function note(res: ServerResponse, more: RequestNotes): void {
   else (res as NotedResponse)[NOTES] = more;
 }
 
-export const setTokenLabel = (res: ServerResponse, label: string) => note(res, { tokenLabel: label });
+export function setTokenLabel(res: ServerResponse, label: string): void {
+  const noted = (res as NotedResponse)[NOTES];
+  if (noted) noted.tokenLabel = label;
+  else (res as NotedResponse)[NOTES] = { tokenLabel: label };
+}
 
 /**
  * Whether the control panel itself made a request: its admin calls say so in SOURCE_HEADER,
@@ -67,66 +82,89 @@ export const callerTraceparentOf = (res: ServerResponse): string | undefined =>
   (res as NotedResponse)[NOTES]?.callerTraceparent;
 
 /**
- * Gives the request its id (a well-formed incoming `x-request-id` is kept) and logs it when
+ * Gives each request its id (a well-formed incoming `x-request-id` is kept) and logs it when
  * answered, with the id of its trace: the caller's (`traceparent`), or the runtime's own when
- * tracing is on, which then spans a business request from here to its answer.
+ * tracing is on, which then spans a business request from here to its answer. Business
+ * requests are counted in the metrics too. What it keeps of a request is one object on the
+ * response, read by one listener made here, once: nothing is allocated per request beyond it.
  */
-export function trackRequest(
+export function requestTracker(
+  runtime: RuntimeContext,
+): (req: IncomingMessage, res: ServerResponse, business: boolean) => void {
+  function answered(this: ServerResponse): void {
+    const tracked = (this as NotedResponse)[NOTES] as Tracked;
+    // An event handler: what it throws would end the process, so it is logged instead.
+    try {
+      logAnswered(runtime, this.req, this, tracked);
+    } catch (error) {
+      runtime.logger.error({ kind: 'error', requestId: tracked.id, err: error }, 'logging a request failed');
+    }
+  }
+  return (req, res, business) => {
+    const id = requestIdOf(req);
+    res.setHeader('x-request-id', id);
+    const client = keepClient(req);
+    const { logging } = runtime.state().config;
+    if (!logging.enableRequestLogging && !business) return;
+    const parent =
+      req.headers.traceparent === undefined ? undefined : parseTraceparent(req.headers.traceparent);
+    const tracer = business ? runtime.tracer() : undefined;
+    const span = tracer && startRequestSpan(runtime, tracer, req, parent, id, client);
+    const tracked: Tracked = {
+      id,
+      started: performance.now(),
+      client,
+      business,
+      traceId: span?.traceId ?? parent?.traceId,
+      logging,
+      span,
+      // Not tracing, a business call passes the caller's own traceparent on as it came.
+      callerTraceparent: !span && parent && business ? (req.headers.traceparent as string) : undefined,
+      // Every field from the start: one shape for every request's object.
+      tokenLabel: undefined,
+      body: undefined,
+      response: undefined,
+      code: undefined,
+      error: undefined,
+    };
+    (res as NotedResponse)[NOTES] = tracked;
+    if (span) res.once('close', () => span.end(res.writableFinished ? res.statusCode : CLIENT_CLOSED));
+    res.on('finish', answered);
+  };
+}
+
+function logAnswered(
   runtime: RuntimeContext,
   req: IncomingMessage,
   res: ServerResponse,
-  business: boolean,
+  tracked: Tracked,
 ): void {
-  const id = requestIdOf(req);
-  res.setHeader('x-request-id', id);
-  const client = keepClient(req);
-  const { logging } = runtime.state().config;
-  if (!logging.enableRequestLogging && !business) return;
-  const started = performance.now();
-  const parent =
-    req.headers.traceparent === undefined ? undefined : parseTraceparent(req.headers.traceparent);
-  const tracer = business ? runtime.tracer() : undefined;
-  const span = tracer && startRequestSpan(runtime, tracer, req, parent, id, client);
-  const traceId = span?.traceId ?? parent?.traceId;
-  if (span) {
-    note(res, { span });
-    res.once('close', () => span.end(res.writableFinished ? res.statusCode : CLIENT_CLOSED));
-  } else if (parent && business) {
-    note(res, { callerTraceparent: req.headers.traceparent as string });
+  const durationMs = Math.round((performance.now() - tracked.started) * 100) / 100;
+  const endpoint = endpointOf(req);
+  if (tracked.business) {
+    // Only registered endpoints get their own series: any path a client sends would
+    // otherwise grow the metrics without bound.
+    const known = runtime.state().generation.endpoint(endpoint) ? endpoint : UNKNOWN_ENDPOINT;
+    runtime.metrics.record(known, res.statusCode, durationMs);
+    runtime.prometheus.request(known, res.statusCode, durationMs);
   }
-  res.once('finish', () => {
-    // An event handler: what it throws would end the process, so it is logged instead.
-    try {
-      const durationMs = Math.round((performance.now() - started) * 100) / 100;
-      const endpoint = endpointOf(req);
-      if (business) {
-        // Only registered endpoints get their own series: any path a client sends would
-        // otherwise grow the metrics without bound.
-        const known = runtime.state().generation.endpoint(endpoint) ? endpoint : UNKNOWN_ENDPOINT;
-        runtime.metrics.record(known, res.statusCode, durationMs);
-        runtime.prometheus.request(known, res.statusCode, durationMs);
-      }
-      if (!logging.enableRequestLogging) return;
-      const noted = (res as NotedResponse)[NOTES];
-      runtime.logs.request({
-        time: Date.now(),
-        requestId: id,
-        traceId,
-        method: req.method ?? '',
-        endpoint,
-        status: res.statusCode,
-        durationMs,
-        client,
-        tokenLabel: noted?.tokenLabel,
-        body: logging.logRequestBody ? noted?.body : undefined,
-        response: logging.logResponseData ? noted?.response : undefined,
-        source: !business && isPanelRequest(req, endpoint) ? PANEL_SOURCE : undefined,
-        code: noted?.code,
-        error: noted?.error,
-      });
-    } catch (error) {
-      runtime.logger.error({ kind: 'error', requestId: id, err: error }, 'logging a request failed');
-    }
+  const { logging } = tracked;
+  if (!logging.enableRequestLogging) return;
+  runtime.logs.request({
+    time: Date.now(),
+    requestId: tracked.id,
+    traceId: tracked.traceId,
+    method: req.method ?? '',
+    endpoint,
+    status: res.statusCode,
+    durationMs,
+    client: tracked.client,
+    tokenLabel: tracked.tokenLabel,
+    body: logging.logRequestBody ? tracked.body : undefined,
+    response: logging.logResponseData ? tracked.response : undefined,
+    source: !tracked.business && isPanelRequest(req, endpoint) ? PANEL_SOURCE : undefined,
+    code: tracked.code,
+    error: tracked.error,
   });
 }
 

