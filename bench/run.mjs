@@ -56,6 +56,17 @@ const CONTENDERS = {
   // The design's floor: node:http plus the hop to a worker and back, nothing else.
   hop: startBare('bare-hop.mjs'),
 };
+// `--against=<another build's out/server/cli.js>`: that build beside this one, in the same rounds
+// (with --only=runtime,against: an A/B of two commits on the same minutes of the machine).
+const against = process.argv.find((arg) => arg.startsWith('--against='))?.slice('--against='.length);
+if (against) {
+  CONTENDERS.against = () =>
+    startProcess(
+      process.execPath,
+      [path.resolve(against), '--config', path.join(loggedWorkspace, 'config.json'), '--quiet'],
+      /at (http:\S+)/,
+    );
+}
 
 // A replica sharing its tokens and failed attempts through Redis (issue 19), beside the same
 // runtime alone: what shared state costs a call. Only where redis-server is installed.

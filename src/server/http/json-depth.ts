@@ -12,6 +12,8 @@ const BACKSLASH = 0x5c; // \
  * level 1).
  */
 export function jsonDepthProblem(text: string, maxDepth: number): string | undefined {
+  // Each level opens with a character of its own: a shorter text cannot nest deeper.
+  if (text.length <= maxDepth) return undefined;
   let depth = 0;
   let inString = false;
   for (let index = 0; index < text.length; index++) {
