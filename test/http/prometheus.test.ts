@@ -61,6 +61,18 @@ describe('GET /metrics', () => {
     expect(
       sample(text, /^api_deploy_request_duration_seconds_bucket\{le="\+Inf",endpoint="\/m\/hello"\}/),
     ).toBe(4);
+    // Buckets are cumulative: the widest bound holds every call; the sum is their seconds.
+    expect(sample(text, /^api_deploy_request_duration_seconds_bucket\{le="30",endpoint="\/m\/hello"\}/)).toBe(
+      4,
+    );
+    const fastest = sample(
+      text,
+      /^api_deploy_request_duration_seconds_bucket\{le="0.001",endpoint="\/m\/hello"\}/,
+    );
+    expect(fastest).toBeLessThanOrEqual(4);
+    expect(sample(text, /^api_deploy_request_duration_seconds_sum\{endpoint="\/m\/hello"\}/)).toBeGreaterThan(
+      0,
+    );
   });
 
   it('is the Prometheus text format throughout: a parser reads every family, each with its type', async () => {

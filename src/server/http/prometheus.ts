@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Aggregator } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Aggregator, type Metric } from 'prom-client';
 import { authenticate, presentedToken } from '../auth/authenticate.js';
 import type { RequestListener } from 'node:http';
 import { HttpError } from '../core/errors.js';
 import type { RuntimeContext } from './context.js';
 import { clientOf } from './request.js';
 import { respondError } from './respond.js';
+import { RequestTallies } from './request-tallies.js';
 
 /** What the runtime's gauges and counters are read from when Prometheus scrapes. */
 export interface MetricsSource {
@@ -30,39 +31,33 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
  * the worker pool, dropped log lines, and Node's process metrics. Its own registry, not
  * prom-client's global one, so two runtimes in a process (tests) do not mix.
  *
- * On the hot path a request costs one counter and one histogram observation, through children
- * cached per endpoint and status (no label hashing per request). Everything else is read when
- * Prometheus asks.
+ * On the hot path a request costs a few additions (request-tallies.ts). Everything else is read
+ * when Prometheus asks.
  */
 export class PrometheusMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'endpoint' | 'status'>;
-  private readonly duration: Histogram<'endpoint'>;
+  private readonly requests = new RequestTallies(BUCKETS);
   private readonly reloads: Counter;
   private readonly failedLoads: Counter;
-  private readonly children = new Map<
-    string,
-    { count: Counter.Internal; observe: Histogram.Internal<'endpoint'> }
-  >();
   /** In a cluster: the whole cluster's metrics (see useClusterMetrics). */
   private clusterText: (() => Promise<string | undefined>) | undefined;
 
   constructor(source: MetricsSource) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: 'api_deploy_requests_total',
-      help: 'Business requests answered, by endpoint (unknown paths as "(unknown)") and status',
-      labelNames: ['endpoint', 'status'],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: 'api_deploy_request_duration_seconds',
-      help: 'Time from a business request to its answer, by endpoint',
-      labelNames: ['endpoint'],
-      buckets: BUCKETS,
-      registers,
-    });
+    const register = (metric: object) => this.registry.registerMetric(metric as Metric);
+    register(
+      this.requests.counter(
+        'api_deploy_requests_total',
+        'Business requests answered, by endpoint (unknown paths as "(unknown)") and status',
+      ),
+    );
+    register(
+      this.requests.histogram(
+        'api_deploy_request_duration_seconds',
+        'Time from a business request to its answer, by endpoint',
+      ),
+    );
     this.reloads = new Counter({
       name: 'api_deploy_reloads_total',
       help: 'Reloads of the modules',
@@ -128,17 +123,7 @@ export class PrometheusMetrics {
 
   /** A business request answered. */
   request(endpoint: string, status: number, durationMs: number): void {
-    const key = `${status} ${endpoint}`;
-    let child = this.children.get(key);
-    if (!child) {
-      child = {
-        count: this.requests.labels(endpoint, String(status)),
-        observe: this.duration.labels(endpoint),
-      };
-      this.children.set(key, child);
-    }
-    child.count.inc();
-    child.observe.observe(durationMs / 1000);
+    this.requests.record(endpoint, status, durationMs / 1000);
   }
 
   /** A reload finished, with this many modules failing. */
