@@ -16,6 +16,7 @@ import type { ModuleReport, WorkerModule } from '../../load/served.js';
 import {
   CLAIMED,
   type AbortMessage,
+  type CallResult,
   type BootedMessage,
   type CallMessage,
   type LoadedMessage,
@@ -163,11 +164,19 @@ function call([id, path, body, sent, claimSlot]: CallMessage): void {
       thrown(new Error(`uncaught error outside the call's await chain: ${errorMessage(error)}`)),
     ]);
   const context = abort && callContext(sent, abort, (line) => port.postMessage(line));
+  const answerWith = (result: CallResult) =>
+    answer(result.ok ? [id, true, result.json] : [id, false, result.failure]);
   runAsCall({ fail, context }, () => {
-    callEndpoint(endpoint, body).then(
-      (result) => answer(result.ok ? [id, true, result.json] : [id, false, result.failure]),
-      (error: unknown) => answer([id, false, thrown(error)]),
-    );
+    let outcome: CallResult | Promise<CallResult>;
+    try {
+      outcome = callEndpoint(endpoint, body);
+    } catch (error) {
+      answer([id, false, thrown(error)]);
+      return;
+    }
+    if (outcome instanceof Promise)
+      outcome.then(answerWith, (error: unknown) => answer([id, false, thrown(error)]));
+    else answerWith(outcome);
   });
 }
 
@@ -175,10 +184,10 @@ function call([id, path, body, sent, claimSlot]: CallMessage): void {
  * The answers given together go to the pool as one message: each message wakes the pool's thread
  * for one more turn of its event loop, and a message per answer made it turn about once per
  * request. "Together" is one drain of the microtask queue: the calls of a batch run one after the
- * other, and their answers (each a promise's continuation, the same depth for calls of one kind)
- * come in the drain that follows; the flush is queued behind them and runs in that drain too, so
- * no other macrotask (another call's timer, the next message's calls) runs before an answer given
- * has been sent.
+ * other; a plain function's answer is given as it returns, an async one's in the drain that
+ * follows (a promise's continuation, the same depth for calls of one kind). The flush is queued
+ * behind them and runs in that drain too, so no other macrotask (another call's timer, the next
+ * message's calls) runs before an answer given has been sent.
  */
 let outbox: ResultMessage[] = [];
 function reply(result: ResultMessage): void {
