@@ -7,7 +7,13 @@ import { parseJsonBody, readBodyText } from './body.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from '../core/errors.js';
 import { clientOf, endpointOf, isPlainObject } from './request.js';
-import { callerTraceparentOf, note, requestSpanOf, setTokenLabel } from './request-log.js';
+import {
+  callerTraceparentOf,
+  note,
+  requestIdOfResponse,
+  requestSpanOf,
+  setTokenLabel,
+} from './request-log.js';
 import type { CallSpan } from '../trace/tracer.js';
 import { sendData } from './respond.js';
 
@@ -115,7 +121,7 @@ function callContext(
   ownTraceparent: string | undefined,
 ): Omit<CallContext, 'deadline'> {
   return {
-    requestId: String(res.getHeader('x-request-id')),
+    requestId: requestIdOfResponse(res)!,
     // Not tracing, the caller's own traceparent is passed on as it came (W3C: forward unchanged).
     traceparent: ownTraceparent ?? callerTraceparentOf(res),
     endpoint: path,

@@ -73,6 +73,18 @@ export function isPanelRequest(req: IncomingMessage, endpoint: string): boolean 
   return typeof source === 'string' && source.trim().toLowerCase() === PANEL_SOURCE;
 }
 
+/** The id of the request a response answers. */
+export function requestIdOfResponse(res: ServerResponse): string | undefined {
+  const header = res.getHeader('x-request-id');
+  return typeof header === 'string' ? header : ((res as NotedResponse)[NOTES] as Tracked | undefined)?.id;
+}
+
+/** A business request's id while its answer's headers are still to be written (see requestTracker). */
+export function requestIdToWrite(res: ServerResponse): string | undefined {
+  const tracked = (res as NotedResponse)[NOTES] as Tracked | undefined;
+  return tracked?.business && !res.hasHeader('x-request-id') ? tracked.id : undefined;
+}
+
 /** The span of a business request, when tracing is on. */
 export const requestSpanOf = (res: ServerResponse): RequestSpan | undefined =>
   (res as NotedResponse)[NOTES]?.span;
@@ -102,7 +114,9 @@ export function requestTracker(
   }
   return (req, res, business) => {
     const id = requestIdOf(req);
-    res.setHeader('x-request-id', id);
+    // A business answer carries it among the headers it is written with (writeJson): a header
+    // set beforehand sends Node's writeHead down its slow path, 5% of the throughput.
+    if (!business) res.setHeader('x-request-id', id);
     const client = keepClient(req);
     const { logging } = runtime.state().config;
     if (!logging.enableRequestLogging && !business) return;

@@ -4,7 +4,7 @@ import { CallError } from '../exec/pool.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from '../core/errors.js';
 import { clientOf, endpointOf } from './request.js';
-import { note } from './request-log.js';
+import { note, requestIdOfResponse, requestIdToWrite } from './request-log.js';
 
 const AUTH_FAILURES = new Set([
   'MISSING_TOKEN',
@@ -27,10 +27,17 @@ export function sendValue(res: ServerResponse, endpoint: string, data: unknown):
 }
 
 export function writeJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
+  const requestId = requestIdToWrite(res);
+  res.writeHead(
+    status,
+    requestId === undefined
+      ? { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }
+      : {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+          'x-request-id': requestId,
+        },
+  );
   res.end(body);
 }
 
@@ -47,7 +54,7 @@ export function respondError(
   const endpoint = endpointOf(req);
   const { debug } = runtime.state().config;
   const httpError = toHttpError(error, debug);
-  const requestId = res.getHeader('x-request-id');
+  const requestId = requestIdOfResponse(res);
   if (error instanceof HttpError && AUTH_FAILURES.has(error.code)) {
     const client = clientOf(req);
     runtime.logger.warn(
