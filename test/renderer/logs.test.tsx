@@ -196,8 +196,9 @@ describe('Logs view', () => {
     // It comes back by itself and asks what it missed since the newest line it has.
     await waitFor(() => expect(server.streams).toHaveLength(2), { timeout: 3000 });
     await screen.findByText('Live');
-    await waitFor(() => expect(server.logQueries()).toHaveLength(2));
-    expect(server.logQueries()[1]!.searchParams.get('since')).toBe(String(T0 + 2));
+    // The history, the catch-up when the stream first connected, and the one after the drop.
+    await waitFor(() => expect(server.logQueries()).toHaveLength(3));
+    expect(server.logQueries()[2]!.searchParams.get('since')).toBe(String(T0 + 2));
   });
 
   it('restarts the history and the stream with the filters, typing debounced', async () => {

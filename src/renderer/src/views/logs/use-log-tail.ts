@@ -41,7 +41,6 @@ export function useLogTail(query: LogQuery, { tail: given }: { tail?: LogTail } 
       (entries) => !signal.aborted && tail.load(entries),
       (error: unknown) => !signal.aborted && tail.fail(describe(error)),
     );
-    let connectedBefore = false;
     void followStream(
       session,
       '/api/logs/stream',
@@ -58,14 +57,13 @@ export function useLogTail(query: LogQuery, { tail: given }: { tail?: LogTail } 
         onConnected(connected) {
           tail.setConnection(connected ? 'live' : 'reconnecting');
           if (!connected) return;
-          // Back after a drop: ask for what was written meanwhile (duplicates are ignored).
-          if (connectedBefore) {
-            history(tail.newestTime()).then(
-              (entries) => !signal.aborted && tail.receive(entries),
-              () => undefined,
-            );
-          }
-          connectedBefore = true;
+          // Ask for what was written before the stream was following: after a drop, and on
+          // the first connection too, as a line written between the history's answer and the
+          // stream's start would otherwise never show (duplicates are ignored).
+          history(tail.newestTime()).then(
+            (entries) => !signal.aborted && tail.receive(entries),
+            () => undefined,
+          );
         },
       },
       signal,
