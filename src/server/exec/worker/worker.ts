@@ -31,6 +31,13 @@ const port = parentPort!;
 const start = workerData as WorkerStart;
 startBeating(start.heartbeats, start.heartbeatEpoch, start.slot);
 
+/**
+ * How long after its deadline a call's signal aborts: the pool answers 504 FUNCTION_TIMEOUT at
+ * the deadline, and an abort at the same instant raced it, the function's own error (a fetch
+ * aborted) sometimes reaching the pool first as a 500.
+ */
+const ABORT_AFTER_DEADLINE_MS = 25;
+
 /** The calls running here, by id, with what aborts their signal. */
 const aborts = new Map<number, AbortController>();
 
@@ -144,7 +151,7 @@ function call([id, path, body, sent, claimSlot]: CallMessage): void {
     abort &&
     setTimeout(
       () => abort.abort(new Error(`${path} passed its time limit`)),
-      Math.max(0, sent.deadline - Date.now()),
+      Math.max(0, sent.deadline - Date.now()) + ABORT_AFTER_DEADLINE_MS,
     );
   if (abort) aborts.set(id, abort);
   let answered = false;
