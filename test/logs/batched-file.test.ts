@@ -21,14 +21,35 @@ describe('BatchedFile', () => {
     expect(file.dropped).toBe(0);
   });
 
-  it('writes a line longer than a batch whole, between the lines around it', async () => {
+  it('writes a line longer than a batch whole, between the lines around it, as text or bytes', async () => {
     const file = new BatchedFile(tempFile());
     const long = `${'é'.repeat(200_000)}\n`;
+    const encoded = Buffer.from(`xx${long}yy`);
     file.write('before\n');
     file.write(long);
+    file.writeBytes(encoded, 2, encoded.length - 2);
+    encoded.fill(0); // the bytes were copied: what the caller does with its buffer after is its own
     file.write('after\n');
     await file.close();
-    expect(readFileSync(file.file, 'utf8')).toBe(`before\n${long}after\n`);
+    expect(readFileSync(file.file, 'utf8')).toBe(`before\n${long}${long}after\n`);
+  });
+
+  it('writes encoded lines, copied as they come, in order with the lines written as text', async () => {
+    const file = new BatchedFile(tempFile());
+    const scratch = Buffer.alloc(4096);
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const line = `${i} ${'ü🙂'.repeat(i % 50)}\n`;
+      lines.push(line);
+      if (i % 2) {
+        file.write(line);
+      } else {
+        const end = 7 + scratch.write(line, 7);
+        file.writeBytes(scratch, 7, end);
+      }
+    }
+    await file.close();
+    expect(readFileSync(file.file, 'utf8')).toBe(lines.join(''));
   });
 
   it('appends to what the file already holds, and flushSync writes what waits at once', async () => {

@@ -29,18 +29,22 @@ describe('LogRing', () => {
     expect(entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 100 }, (_, k) => 151 + k));
   });
 
-  it('gives back exactly the newest lines while its bytes wrap around many times', () => {
+  it('gives back exactly the newest lines while its bytes wrap around many times, and hands each on as stored', () => {
     const next = random(7);
     const lines = (capacity: number, maxLength: number, count: number) => {
       const ring = new LogRing(capacity); // at least 1 MiB of bytes: filled many times below
       const written: string[] = [];
+      // what the ring hands on to the log file: each line's bytes, as it stored them
+      const handed: string[] = [];
+      const encoded = (bytes: Buffer, start: number, end: number) =>
+        handed.push(bytes.toString('utf8', start, end));
       for (let i = 0; i < count; i++) {
         // lines of every length (some long: a body, a stack trace), in many scripts
         const length = next() < 0.05 ? maxLength * 4 : Math.floor(next() * maxLength);
         let text = '';
         while (text.length < length) text += PIECES[Math.floor(next() * PIECES.length)];
         written.push(line({ i, text }));
-        ring.push(written.at(-1)!);
+        ring.push(written.at(-1)!, encoded);
         if (i % 499 === 0) {
           const kept = ring.lines();
           expect(kept).toEqual(written.slice(-kept.length));
@@ -49,6 +53,7 @@ describe('LogRing', () => {
           );
         }
       }
+      expect(handed).toEqual(written);
       return { kept: ring.lines(), written };
     };
     // the number of lines is what limits: all of the last 200 are kept
@@ -75,8 +80,10 @@ describe('LogRing', () => {
 
   it('keeps a line longer than 64 KiB aside, and lets it go in its turn', () => {
     const ring = new LogRing(100);
-    const long = line({ i: 0, stack: 's'.repeat(100_000) });
-    ring.push(long);
+    const long = line({ i: 0, stack: 'ś'.repeat(100_000) });
+    let handed = '';
+    ring.push(long, (bytes, start, end) => (handed = bytes.toString('utf8', start, end)));
+    expect(handed).toBe(long);
     for (let i = 1; i < 100; i++) ring.push(line({ i }));
     expect(ring.lines()[0]).toBe(long);
     ring.push(line({ i: 100 }));

@@ -33,30 +33,23 @@ export class BatchedFile {
   }
 
   write(line: string): void {
-    if (this.pendingBytes > MAX_PENDING_BYTES) {
-      this.dropped++;
+    if (this.full()) return;
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most lines fit without being measured.
+    if (line.length * 3 > this.batch.length - this.used && !this.roomFor(Buffer.byteLength(line))) {
+      this.alone(Buffer.from(line, 'utf8'));
       return;
     }
-    const room = this.batch.length - this.used;
-    // A UTF-16 unit is at most 3 bytes of UTF-8: most lines fit without being measured.
-    if (line.length * 3 > room) {
-      const size = Buffer.byteLength(line);
-      if (size > room) {
-        this.seal();
-        if (size > BATCH_BYTES) {
-          // A line longer than a batch goes as a batch of its own.
-          this.sealed.push(Buffer.from(line, 'utf8'));
-          this.pendingBytes += size;
-          void this.flush();
-          return;
-        }
-        void this.flush();
-      }
+    this.added(this.batch.write(line, this.used, 'utf8'));
+  }
+
+  /** A line already encoded: `source` from `start` to `end`, copied before this returns. */
+  writeBytes(source: Buffer, start: number, end: number): void {
+    if (this.full()) return;
+    if (!this.roomFor(end - start)) {
+      this.alone(Buffer.from(source.subarray(start, end)));
+      return;
     }
-    const written = this.batch.write(line, this.used, 'utf8');
-    this.used += written;
-    this.pendingBytes += written;
-    if (this.used === this.batch.length) void this.flush();
+    this.added(source.copy(this.batch, this.used, start, end));
   }
 
   /** Writes what is waiting; resolves when it is on its way to disk. */
@@ -97,6 +90,35 @@ export class BatchedFile {
     } catch (error) {
       this.lastError = error as Error;
     }
+  }
+
+  /** Whether too much waits for the disk to take a line (which is then dropped and counted). */
+  private full(): boolean {
+    if (this.pendingBytes <= MAX_PENDING_BYTES) return false;
+    this.dropped++;
+    return true;
+  }
+
+  /** Makes room for `size` bytes in the batch being filled: false when no batch can hold them. */
+  private roomFor(size: number): boolean {
+    if (size <= this.batch.length - this.used) return true;
+    this.seal();
+    void this.flush();
+    return size <= BATCH_BYTES;
+  }
+
+  /** A line longer than a batch: it goes as a batch of its own. */
+  private alone(bytes: Buffer): void {
+    this.sealed.push(bytes);
+    this.pendingBytes += bytes.length;
+    void this.flush();
+  }
+
+  /** Counts `size` bytes just put in the batch, which goes once full. */
+  private added(size: number): void {
+    this.used += size;
+    this.pendingBytes += size;
+    if (this.used === this.batch.length) void this.flush();
   }
 
   private waiting(): boolean {

@@ -51,6 +51,9 @@ export function matches(entry: LogEntry, line: string, filter: LogFilter): boole
   return true;
 }
 
+/** Takes a line's UTF-8 bytes: `bytes` from `start` to `end`, to be copied before it returns. */
+export type EncodedLine = (bytes: Buffer, start: number, end: number) => void;
+
 /** Bytes of line text kept per entry of capacity (lines average 300-500 bytes). */
 const BYTES_PER_ENTRY = 1024;
 const MIN_BYTES = 1024 * 1024;
@@ -96,11 +99,15 @@ export class LogRing {
     this.capacity = capacity;
     this.allocate(capacity);
     this.oldest = this.next = firstSeq;
-    for (const line of kept) this.store(line);
+    for (const line of kept) this.store(line, undefined);
   }
 
-  push(line: string): void {
-    const seq = this.store(line);
+  /**
+   * Keeps a line. `encoded`, when given, is handed the line's UTF-8 bytes as stored, so a log
+   * file writes them without encoding the line a second time.
+   */
+  push(line: string, encoded?: EncodedLine): void {
+    const seq = this.store(line, encoded);
     if (this.listeners.size > 0) {
       const entry = parse(line, seq);
       if (entry) for (const listener of this.listeners) listener(entry, line);
@@ -141,28 +148,36 @@ export class LogRing {
   }
 
   /** Keeps a line, making room for it; returns its seq. */
-  private store(line: string): number {
+  private store(line: string, encoded: EncodedLine | undefined): number {
     const seq = this.next++;
     const slot = seq % this.capacity;
-    const size = Buffer.byteLength(line);
     if (this.next - this.oldest > this.capacity) this.dropOldest();
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most lines are written where they go without
+    // being measured first, and the lines their bytes covered dropped after.
+    const writtenAlready = line.length * 3 <= Math.min(this.bytes.length - this.head, LONG_LINE_BYTES);
+    const size = writtenAlready ? this.bytes.write(line, this.head, 'utf8') : Buffer.byteLength(line);
     if (size > LONG_LINE_BYTES) {
       this.longLines.set(seq, line);
       this.offsets[slot] = -1;
+      encoded?.(Buffer.from(line, 'utf8'), 0, size);
       return seq;
     }
-    if (this.head + size > this.bytes.length) {
-      // The bytes left at the end are given up: the lines there are the oldest, and go first.
-      this.dropWhileStored(seq, (offset) => offset >= this.head);
-      this.head = 0;
+    if (!writtenAlready) {
+      if (this.head + size > this.bytes.length) {
+        // The bytes left at the end are given up: the lines there are the oldest, and go first.
+        this.dropWhileStored(seq, (offset) => offset >= this.head);
+        this.head = 0;
+      }
+      this.bytes.write(line, this.head, size, 'utf8');
     }
-    // Then the oldest lines go until this one fits (they are the ones its bytes would cover).
-    const end = this.head + size;
-    this.dropWhileStored(seq, (offset, length) => offset < end && offset + length > this.head);
-    this.bytes.write(line, this.head, size, 'utf8');
-    this.offsets[slot] = this.head;
+    // The oldest lines whose bytes this one's covered go (they are the oldest kept).
+    const start = this.head;
+    const end = start + size;
+    this.dropWhileStored(seq, (offset, length) => offset < end && offset + length > start);
+    this.offsets[slot] = start;
     this.lengths[slot] = size;
     this.head = end;
+    encoded?.(this.bytes, start, end);
     return seq;
   }
 

@@ -51,6 +51,18 @@ export class RollingFile {
   }
 
   write(line: string): void {
+    this.rotateIfDue(this.maxBytes === undefined ? 0 : Buffer.byteLength(line));
+    this.stream!.write(line);
+  }
+
+  /** A line already encoded (see BatchedFile.writeBytes). */
+  writeBytes(source: Buffer, start: number, end: number): void {
+    this.rotateIfDue(end - start);
+    this.stream!.writeBytes(source, start, end);
+  }
+
+  /** Opens the next file when the period has changed, or when `bytes` more would pass the size. */
+  private rotateIfDue(bytes: number): void {
     // The period's name is worked out again only once a minute has passed (the finest period).
     const now = this.now();
     if (now >= this.recheckAt) {
@@ -59,11 +71,9 @@ export class RollingFile {
       if (key !== this.currentKey) this.open(key, 0);
     }
     if (this.maxBytes !== undefined) {
-      const bytes = Buffer.byteLength(line);
       if (this.size > 0 && this.size + bytes > this.maxBytes) this.open(this.currentKey, this.index + 1);
       this.size += bytes;
     }
-    this.stream!.write(line);
   }
 
   /** Lines dropped because the disk did not keep up, over every file this wrote. */

@@ -19,6 +19,9 @@ export class LogSink {
   /** Every token and secret value this process has known. */
   private readonly redactor = new Redactor();
   private maxText = 0;
+  /** The file takes a line's bytes as the ring encoded them: one encoding for both. */
+  private readonly toFile = (bytes: Buffer, start: number, end: number) =>
+    this.file?.writeBytes(bytes, start, end);
 
   constructor(
     logging: LoggingConfig,
@@ -74,8 +77,7 @@ export class LogSink {
 
   write(line: string): void {
     line = this.redactor.scrubJson(line);
-    this.ring.push(line);
-    this.file?.write(line);
+    this.ring.push(line, this.file && this.toFile);
     this.stdout?.write(line);
   }
 
