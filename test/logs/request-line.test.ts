@@ -97,4 +97,27 @@ describe('requestLine', () => {
     });
     expect(requestLine(quoting, 1000)).not.toContain('s3cret');
   });
+
+  it('writes every duration, status and time as JSON.stringify does', () => {
+    const durations = [0, 0.01, 0.1, 0.35, 1, 1.05, 1.15, 2.5, 12.34, 999.99, 1000, 123456.78, 21474836.47];
+    // not whole hundredths, or past what the short form takes: written by String
+    durations.push(0.125, 1 / 3, 21474836.48, 1e12 + 0.5, 1e21, -1.5);
+    for (const durationMs of durations) {
+      for (const status of [200, 404, 422, 500]) {
+        const r = record({ durationMs, status, time: 1_764_000_000_000 + status });
+        expect(requestLine(r, 1000)).toBe(expected(r));
+      }
+    }
+  });
+
+  it('writes the right line for each of thousands of paths, kept or not', () => {
+    for (let i = 0; i < 5000; i++) {
+      const r = record({
+        endpoint: `/m${i % 2500}/f "${i}"`,
+        status: 200 + (i % 3),
+        method: i % 2 ? 'POST' : 'GET',
+      });
+      expect(requestLine(r, 1000)).toBe(expected(r));
+    }
+  });
 });

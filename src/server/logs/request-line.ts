@@ -40,10 +40,11 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * and the texts are cut to `maxText` characters.
  */
 export function requestLine(record: RequestRecord, maxText: number, secrets: readonly string[] = []): string {
-  let line = `{"level":30,"time":${record.time},"kind":"request","requestId":${quote(record.requestId)}`;
+  let line = `{"level":30,"time":${timeText(record.time)},"kind":"request","requestId":${quote(record.requestId)}`;
   // Hex digits only (trace-context.ts): no escaping to look for.
   if (record.traceId !== undefined) line += `,"traceId":"${record.traceId}"`;
-  line += `,"method":${quote(record.method)},"endpoint":${quote(record.endpoint)},"status":${record.status},"durationMs":${record.durationMs}`;
+  const frame = frameOf(record.method, record.endpoint, record.status);
+  line += `${frame.fields}${hundredths(record.durationMs)}`;
   if (record.client !== undefined) line += `,"client":${quote(record.client)}`;
   if (record.tokenLabel !== undefined) line += `,"tokenLabel":${quote(record.tokenLabel)}`;
   if (record.source !== undefined) line += `,"source":${quote(record.source)}`;
@@ -53,7 +54,60 @@ export function requestLine(record: RequestRecord, maxText: number, secrets: rea
     line += `,"error":${JSON.stringify(cut(redactBody(record.error, secrets), maxText))}`;
   if (record.body) line += `,"body":${JSON.stringify(cut(redactBody(record.body, secrets), maxText))}`;
   if (record.response) line += `,"response":${JSON.stringify(cut(record.response, maxText))}`;
-  return `${line},"msg":${quote(`${record.method} ${record.endpoint} ${record.status}`)}}\n`;
+  return line + frame.msg;
+}
+
+/**
+ * What a line says of its method, endpoint and status: the fields from `"method"` to
+ * `"durationMs":`, and its end from `"msg"`. The same for every call of an endpoint, so they
+ * are written once per endpoint and status and kept, for up to MAX_FRAMES of them (a client
+ * may send any path: past that, a line's are written without being kept).
+ */
+interface Frame {
+  fields: string;
+  msg: string;
+}
+const MAX_FRAMES = 2000;
+/** By the line's message, `POST /module/function 200`. */
+const frames = new Map<string, Frame>();
+
+function frameOf(method: string, endpoint: string, status: number): Frame {
+  const msg = `${method} ${endpoint} ${status}`;
+  let frame = frames.get(msg);
+  if (!frame) {
+    frame = {
+      fields: `,"method":${quote(method)},"endpoint":${quote(endpoint)},"status":${status},"durationMs":`,
+      msg: `,"msg":${quote(msg)}}\n`,
+    };
+    if (frames.size < MAX_FRAMES) frames.set(msg, frame);
+  }
+  return frame;
+}
+
+/** `time` as JSON writes it: the same for every line of a millisecond, so written once for them. */
+let lastTime = -1;
+let lastTimeText = '';
+function timeText(time: number): string {
+  if (time !== lastTime) {
+    lastTime = time;
+    lastTimeText = String(time);
+  }
+  return lastTimeText;
+}
+
+/**
+ * A duration in milliseconds rounded to hundredths, as JSON writes it, from its whole and
+ * hundredths parts: a double's shortest form is the slowest of the line's numbers to write.
+ * Anything else (not a whole number of hundredths, too large) is written by String.
+ */
+function hundredths(value: number): string {
+  const count = Math.round(value * 100);
+  if (!(count >= 0 && count < 2 ** 31) || count / 100 !== value) return String(value);
+  const whole = (count / 100) | 0;
+  const part = count % 100;
+  if (part === 0) return `${whole}`;
+  if (part % 10 === 0) return `${whole}.${part / 10}`;
+  return `${whole}.${part < 10 ? '0' : ''}${part}`;
 }
 
 function quote(text: string): string {
