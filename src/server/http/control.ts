@@ -74,7 +74,7 @@ export function controlRouter(runtime: RuntimeContext): Router {
 
   router.get(
     '/api/logs',
-    adminAction(runtime, (req) => ({ entries: runtime.logs.ring.query(logFilter(req)) })),
+    adminAction(runtime, (req) => ({ entries: runtime.logs.query(logFilter(req)) })),
   );
 
   router.get(
@@ -83,7 +83,7 @@ export function controlRouter(runtime: RuntimeContext): Router {
       const filter = logFilter(req);
       const stream = openEventStream(req, res);
       stream.onClose(
-        runtime.logs.ring.subscribe((entry, line) => {
+        runtime.logs.subscribe((entry, line) => {
           if (matches(entry, line, filter)) stream.send('log', entry, entry.seq);
         }),
       );
