@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { ADMIN_TOKEN_INVALID, ADMIN_TOKEN_REQUIRED } from '../../shared/contract.js';
 import { HttpError } from '../core/errors.js';
 import type { FailedAttempts } from './attempts.js';
-import type { TokenIdentity, TokenStore } from './tokens.js';
+import type { PresentedBefore, TokenIdentity, TokenStore } from './tokens.js';
 
 /** The token a request presents: `Authorization: Bearer`, then the given fallbacks in order. */
 export function presentedToken(req: IncomingMessage, ...fallbacks: unknown[]): unknown {
@@ -14,15 +14,29 @@ export function presentedToken(req: IncomingMessage, ...fallbacks: unknown[]): u
   return fallbacks.find((value) => value !== undefined && value !== null && value !== '');
 }
 
+const PRESENTED_BEFORE = Symbol('api-deploy.presentedBefore');
+type RememberingSocket = IncomingMessage['socket'] & { [PRESENTED_BEFORE]?: PresentedBefore };
+
+/** What the request's connection presented before (see TokenStore.identify), kept on its socket. */
+export function presentedBefore(req: IncomingMessage): PresentedBefore | undefined {
+  const socket = req.socket as RememberingSocket | null;
+  if (!socket) return undefined;
+  return (socket[PRESENTED_BEFORE] ??= { store: undefined, value: '', identity: undefined });
+}
+
 /** A business call: any known token, business or admin. */
-export function requireToken(tokens: TokenStore, token: unknown): Readonly<TokenIdentity> {
+export function requireToken(
+  tokens: TokenStore,
+  token: unknown,
+  before?: PresentedBefore,
+): Readonly<TokenIdentity> {
   if (token === undefined) {
     throw new HttpError(
       'MISSING_TOKEN',
       'A token is required: send "token" in the JSON body or an Authorization: Bearer header',
     );
   }
-  const identity = typeof token === 'string' ? tokens.identify(token) : undefined;
+  const identity = typeof token === 'string' ? tokens.identify(token, before) : undefined;
   if (!identity) throw new HttpError('INVALID_TOKEN', 'Invalid token');
   return identity;
 }
@@ -65,6 +79,7 @@ export function checkToken(
   client: string | undefined,
   presented: unknown,
   need: 'business' | 'admin',
+  before?: PresentedBefore,
 ): Readonly<TokenIdentity> | HttpError {
   const lockout = attempts.lockout(client);
   if (lockout) {
@@ -72,7 +87,7 @@ export function checkToken(
     if (!identity?.unguessable) return lockout;
   }
   try {
-    return need === 'admin' ? requireAdmin(tokens, presented) : requireToken(tokens, presented);
+    return need === 'admin' ? requireAdmin(tokens, presented) : requireToken(tokens, presented, before);
   } catch (error) {
     return error as HttpError;
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkToken, presentedToken, refuse } from '../auth/authenticate.js';
+import { checkToken, presentedBefore, presentedToken, refuse } from '../auth/authenticate.js';
 import type { TokenIdentity } from '../auth/tokens.js';
 import type { CallContext } from '../load/served.js';
 import { validationError } from '../params/validation.js';
@@ -45,6 +45,7 @@ export function businessHandler(runtime: RuntimeContext) {
       client,
       presentedToken(req, request.token),
       'business',
+      presentedBefore(req),
     );
     const identity = checked instanceof HttpError ? await refuse(runtime.attempts, client, checked) : checked;
     setTokenLabel(res, identity.label);
