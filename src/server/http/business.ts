@@ -12,6 +12,7 @@ import {
   note,
   requestIdOfResponse,
   requestSpanOf,
+  setEndpoint,
   setTokenLabel,
 } from './request-log.js';
 import type { CallSpan } from '../trace/tracer.js';
@@ -69,6 +70,7 @@ export function businessHandler(runtime: RuntimeContext) {
       }
       throw new HttpError('ENDPOINT_NOT_FOUND', `No endpoint ${path}`);
     }
+    setEndpoint(res, endpoint.info.path);
     // The generation read above runs the call, even if a reload swaps in another meanwhile.
     const timeoutMs = endpoint.timeoutMs ?? config.functionTimeoutMs;
     const span = requestSpanOf(res)?.startCall(`call ${path}`, {

@@ -20,6 +20,12 @@ export const UNKNOWN_ENDPOINT = '(unknown)';
 interface RequestNotes {
   /** The label of the token it was authenticated with: logged, never the token itself. */
   tokenLabel?: string;
+  /**
+   * The path of the endpoint a business call reached, as registered: the same string for each
+   * of its calls, so the maps it keys (metrics, the request line's frames) find it without
+   * hashing a new copy of the path.
+   */
+  endpoint?: string;
   /** The request body as received. */
   body?: string;
   /** The answer's `data`, as JSON. */
@@ -61,6 +67,12 @@ export function setTokenLabel(res: ServerResponse, label: string): void {
   const noted = (res as NotedResponse)[NOTES];
   if (noted) noted.tokenLabel = label;
   else (res as NotedResponse)[NOTES] = { tokenLabel: label };
+}
+
+export function setEndpoint(res: ServerResponse, path: string): void {
+  const noted = (res as NotedResponse)[NOTES];
+  if (noted) noted.endpoint = path;
+  else (res as NotedResponse)[NOTES] = { endpoint: path };
 }
 
 /**
@@ -136,6 +148,7 @@ export function requestTracker(
       callerTraceparent: !span && parent && business ? (req.headers.traceparent as string) : undefined,
       // Every field from the start: one shape for every request's object.
       tokenLabel: undefined,
+      endpoint: undefined,
       body: undefined,
       response: undefined,
       code: undefined,
@@ -154,11 +167,14 @@ function logAnswered(
   tracked: Tracked,
 ): void {
   const durationMs = Math.round((performance.now() - tracked.started) * 100) / 100;
-  const endpoint = endpointOf(req);
+  const endpoint = tracked.endpoint ?? endpointOf(req);
   if (tracked.business) {
     // Only registered endpoints get their own series: any path a client sends would
     // otherwise grow the metrics without bound.
-    const known = runtime.state().generation.endpoint(endpoint) ? endpoint : UNKNOWN_ENDPOINT;
+    const known =
+      tracked.endpoint !== undefined || runtime.state().generation.endpoint(endpoint)
+        ? endpoint
+        : UNKNOWN_ENDPOINT;
     runtime.metrics.record(known, res.statusCode, durationMs);
     runtime.prometheus.request(known, res.statusCode, durationMs);
   }

@@ -68,18 +68,29 @@ interface Frame {
   msg: string;
 }
 const MAX_FRAMES = 2000;
-/** By the line's message, `POST /module/function 200`. */
-const frames = new Map<string, Frame>();
+/**
+ * By endpoint, then method, then status: looked up by the strings the line is made of, with
+ * no key to build (a new string would be hashed again for every line; an endpoint's registered
+ * path and a method keep theirs).
+ */
+const frames = new Map<string, Map<string, Map<number, Frame>>>();
+let framesKept = 0;
 
 function frameOf(method: string, endpoint: string, status: number): Frame {
+  const kept = frames.get(endpoint)?.get(method)?.get(status);
+  if (kept) return kept;
   const msg = `${method} ${endpoint} ${status}`;
-  let frame = frames.get(msg);
-  if (!frame) {
-    frame = {
-      fields: `,"method":${quote(method)},"endpoint":${quote(endpoint)},"status":${status},"durationMs":`,
-      msg: `,"msg":${quote(msg)}}\n`,
-    };
-    if (frames.size < MAX_FRAMES) frames.set(msg, frame);
+  const frame = {
+    fields: `,"method":${quote(method)},"endpoint":${quote(endpoint)},"status":${status},"durationMs":`,
+    msg: `,"msg":${quote(msg)}}\n`,
+  };
+  if (framesKept < MAX_FRAMES) {
+    framesKept++;
+    let byMethod = frames.get(endpoint);
+    if (!byMethod) frames.set(endpoint, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    byStatus.set(status, frame);
   }
   return frame;
 }
