@@ -48,6 +48,8 @@ interface Tracked extends RequestNotes {
   traceId: string | undefined;
   /** The request logging settings read when it arrived. */
   logging: RuntimeState['config']['logging'];
+  /** A business call's: logs it, once, when writeJson has handed its answer to the socket. */
+  answer: ((this: ServerResponse) => void) | undefined;
 }
 
 /**
@@ -111,13 +113,15 @@ export const callerTraceparentOf = (res: ServerResponse): string | undefined =>
  * tracing is on, which then spans a business request from here to its answer. Business
  * requests are counted in the metrics too. What it keeps of a request is one object on the
  * response, read by one listener made here, once: nothing is allocated per request beyond it.
+ * A business call is logged as soon as its answer is handed to the socket (answerWritten), not
+ * on `finish`: a second finish listener made Node copy the response's listeners twice per call.
  */
 export function requestTracker(
   runtime: RuntimeContext,
 ): (req: IncomingMessage, res: ServerResponse, business: boolean) => void {
   function answered(this: ServerResponse): void {
     const tracked = (this as NotedResponse)[NOTES] as Tracked;
-    // An event handler: what it throws would end the process, so it is logged instead.
+    // An event handler (or after the answer is sent): what it throws is logged instead.
     try {
       logAnswered(runtime, this.req, this, tracked);
     } catch (error) {
@@ -153,11 +157,21 @@ export function requestTracker(
       response: undefined,
       code: undefined,
       error: undefined,
+      answer: business ? answered : undefined,
     };
     (res as NotedResponse)[NOTES] = tracked;
     if (span) res.once('close', () => span.end(res.writableFinished ? res.statusCode : CLIENT_CLOSED));
-    res.on('finish', answered);
+    if (!business) res.on('finish', answered);
   };
+}
+
+/** A business call's answer has been handed to the socket (writeJson): it is logged and counted. */
+export function answerWritten(res: ServerResponse): void {
+  const tracked = (res as NotedResponse)[NOTES] as Tracked | undefined;
+  const answer = tracked?.answer;
+  if (!answer) return;
+  tracked.answer = undefined;
+  answer.call(res);
 }
 
 function logAnswered(

@@ -4,7 +4,7 @@ import { CallError } from '../exec/pool.js';
 import type { RuntimeContext } from './context.js';
 import { HttpError } from '../core/errors.js';
 import { clientOf, endpointOf } from './request.js';
-import { note, requestIdOfResponse, requestIdToWrite } from './request-log.js';
+import { answerWritten, note, requestIdOfResponse, requestIdToWrite } from './request-log.js';
 
 const AUTH_FAILURES = new Set([
   'MISSING_TOKEN',
@@ -39,6 +39,7 @@ export function writeJson(res: ServerResponse, status: number, body: string): vo
         },
   );
   res.end(body);
+  answerWritten(res);
 }
 
 /**
