@@ -7,8 +7,8 @@ const BATCH_BYTES = 64 * 1024;
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 /**
- * An append-only file written in batches: a line is encoded straight into the batch's buffer,
- * which goes to disk in one asynchronous write once full, or when `flush` is called (a timer
+ * An append-only file written in batches: a line's bytes (as the log ring encoded them) are
+ * copied straight into the batch's buffer, which goes to disk in one asynchronous write once full, or when `flush` is called (a timer
  * does, every 250 ms). Lines are not kept as strings until then: held for a batch's few
  * milliseconds, every request's line outlived the young generation, and copying them cost more
  * than writing them (with the join and the encoding of the whole batch, 2-3 µs a request).
@@ -32,14 +32,10 @@ export class BatchedFile {
     this.fd = openSync(file, 'a');
   }
 
+  /** A line as text (the sink hands over bytes the ring has encoded: writeBytes). */
   write(line: string): void {
-    if (this.full()) return;
-    // A UTF-16 unit is at most 3 bytes of UTF-8: most lines fit without being measured.
-    if (line.length * 3 > this.batch.length - this.used && !this.roomFor(Buffer.byteLength(line))) {
-      this.alone(Buffer.from(line, 'utf8'));
-      return;
-    }
-    this.added(this.batch.write(line, this.used, 'utf8'));
+    const bytes = Buffer.from(line, 'utf8');
+    this.writeBytes(bytes, 0, bytes.length);
   }
 
   /** A line already encoded: `source` from `start` to `end`, copied before this returns. */

@@ -50,9 +50,10 @@ export class RollingFile {
     this.flushTimer.unref();
   }
 
+  /** A line as text (the sink hands over bytes the ring has encoded: writeBytes). */
   write(line: string): void {
-    this.rotateIfDue(this.maxBytes === undefined ? 0 : Buffer.byteLength(line));
-    this.stream!.write(line);
+    const bytes = Buffer.from(line, 'utf8');
+    this.writeBytes(bytes, 0, bytes.length);
   }
 
   /** A line already encoded (see BatchedFile.writeBytes). */
