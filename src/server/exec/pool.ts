@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERRORS } from '../../shared/contract.js';
 import { HttpError } from '../core/errors.js';
-import { BLOCKED_AFTER_MS } from './heartbeat.js';
+import { chooseWorker, PLAIN_CALLS_PER_WORKER, type WorkerLoad } from './choose-worker.js';
 import {
   LoadHangError,
   type CallContext,
@@ -50,16 +50,6 @@ export interface PoolCounters {
   workersLost: number;
 }
 
-/** Calls of `async` functions one worker interleaves at most. */
-const ASYNC_CALLS_PER_WORKER = 64;
-/**
- * Plain calls sent to one worker at most: the one it runs and those waiting behind it there.
- * A worker kept fed this way is never asleep between calls, and waking a sleeping thread is
- * most of what a call's hop costs (see bench/PROFILE.md). With 4, fifty clients' calls waited
- * in the pool's queue for a turn, and went out a few per message: 64 lets one message carry
- * what arrived in a turn of the event loop.
- */
-const PLAIN_CALLS_PER_WORKER = 64;
 /**
  * How long a plain call may wait behind another in a worker before it is taken back and given
  * to another worker (or the pool's queue): a slow call delays the ones behind it this long.
@@ -101,7 +91,7 @@ interface PendingCall {
   reject(error: Error): void;
 }
 
-interface PoolWorker extends BootedWorker {
+interface PoolWorker extends BootedWorker, WorkerLoad {
   /** Its modules are loaded: it can take calls. */
   ready: boolean;
   calls: Map<number, PendingCall>;
@@ -339,23 +329,10 @@ export class GenerationPool implements GenerationRunner {
     return reports;
   }
 
-  /** Sends a call to the least busy worker able to take it now; false when none is. */
+  /** Sends a call to the worker chooseWorker picks; false when none can take it now. */
   private dispatch(pending: PendingCall): boolean {
-    const heartbeats = this.options.supply.heartbeats;
-    let best: PoolWorker | undefined;
-    for (const worker of this.workers) {
-      if (!worker.ready || worker.lostWith) continue;
-      const busy = worker.calls.size;
-      if (busy > 0) {
-        // Plain calls queue behind plain calls only; async ones share a worker with async ones.
-        if (worker.plain !== !pending.async) continue;
-        if (busy >= (pending.async ? ASYNC_CALLS_PER_WORKER : PLAIN_CALLS_PER_WORKER)) continue;
-        // A worker whose event loop is blocked would leave the call waiting behind it.
-        if (heartbeats.silenceMs(worker.slot) > BLOCKED_AFTER_MS) continue;
-      }
-      if (!best || busy < best.calls.size) best = worker;
-      if (busy === 0) break;
-    }
+    const now = performance.now();
+    const best = chooseWorker(this.workers, pending.async, now, this.options.supply.heartbeats);
     if (!best) return false;
     // A plain call sent to a busy worker waits there: it gets a claim slot, and is taken back
     // if it has not started within TAKE_BACK_MS.
@@ -370,7 +347,7 @@ export class GenerationPool implements GenerationRunner {
     pending.worker = best;
     if (slot !== undefined) {
       pending.slot = slot;
-      pending.waitingSince = performance.now();
+      pending.waitingSince = now;
       best.waiting.push(pending);
       best.takeBackTimer ??= setTimeout(() => this.takeBackDue(best), TAKE_BACK_MS);
     }
