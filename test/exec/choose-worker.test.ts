@@ -41,7 +41,7 @@ function give(to: FakeWorker, at: number): WaitingCall {
   return call;
 }
 const start = (on: FakeWorker, call: WaitingCall) => (on.claims[call.slot!] = -1);
-const beating = { silenceMs: () => 0 };
+const beating: { silenceMs(slot: number): number } = { silenceMs: () => 0 };
 const pick = (workers: FakeWorker[], now: number, async = false, heartbeats = beating) =>
   chooseWorker(workers, async, now, heartbeats)?.name;
 
