@@ -77,6 +77,15 @@ describe('chooseWorker', () => {
     expect(pick([a, b], PACK_MS + 0.5)).toBe('b');
   });
 
+  it('gives an async call to an idle worker first, then the least busy: it is never packed', () => {
+    const [a, b] = [worker('a', 0), worker('b', 1)];
+    (a.calls as Set<number>).add(nextId++); // one async call, started or not: nothing says
+    expect(pick([a, b], 1, true)).toBe('b');
+    (b.calls as Set<number>).add(nextId++);
+    (b.calls as Set<number>).add(nextId++);
+    expect(pick([a, b], 1, true)).toBe('a');
+  });
+
   it('takes an idle worker first, then the least busy, when none keeps up', () => {
     const [a, b, c] = [worker('a', 0), worker('b', 1), worker('c', 2)];
     give(a, 0);
@@ -95,6 +104,9 @@ describe('chooseWorker', () => {
     expect(pick([a, b], 1, false, blocked)).toBe('b');
     expect(pick([a, b], 1, true)).toBe('b'); // an async call never joins plain ones
     b.lostWith = new Error('gone');
+    expect(pick([a, b], 1, true)).toBeUndefined();
+    b.lostWith = undefined;
+    b.ready = false; // still loading its modules
     expect(pick([a, b], 1, true)).toBeUndefined();
     for (let call = 1; call < PLAIN_CALLS_PER_WORKER; call++) start(a, give(a, 1));
     expect(pick([a], 1)).toBeUndefined(); // full

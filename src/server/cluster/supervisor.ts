@@ -135,6 +135,9 @@ export class Supervisor {
     relay(worker.process.stdout, this.options.stdout);
     relay(worker.process.stderr, this.options.stderr);
     worker.on('message', (message: unknown) => this.heard(slot, worker, message));
+    // A message to a process that is exiting fails (EPIPE) after `send` returned, as an 'error'
+    // event: unheard, it would end the primary. The process's end is handled on 'exit'.
+    worker.on('error', () => undefined);
     worker.on('exit', (code: number | null, signal: string | null) =>
       this.exited(slot, worker, code, signal),
     );

@@ -12,7 +12,7 @@ export const ASYNC_CALLS_PER_WORKER = 64;
 export const PLAIN_CALLS_PER_WORKER = 64;
 /**
  * A busy worker that has started every call sent to wait in it within this long takes more
- * calls, before an idle one does: a load of quick calls goes to as few workers as keep up with
+ * plain calls, before an idle one does: a load of quick calls goes to as few workers as keep up with
  * it. Spread over every worker, the same calls cost the process more CPU (more messages each
  * way, more threads woken, each with cold caches): 2-4 µs a request with two workers against
  * one on a 2-core machine (bench/PROFILE.md). Behind a slow call, calls stop starting: after
@@ -50,8 +50,10 @@ export interface WorkerLoad {
 
 /**
  * The worker a call goes to, of those able to take it now (ready, not lost; if busy, with calls
- * of its kind, below its cap, its event loop not blocked): the first busy one that keeps up,
- * else the least busy, an idle one before any busy one. Undefined when none can take it.
+ * of its kind, below its cap, its event loop not blocked): for a plain call the first busy one
+ * that keeps up; else the least busy, an idle one before any busy one. An async call is never
+ * packed: nothing tells when it has started, and one computing before its first `await` would
+ * hold the calls packed behind it, which no take-back frees. Undefined when none can take it.
  */
 export function chooseWorker<W extends WorkerLoad>(
   workers: Iterable<W>,
@@ -69,7 +71,7 @@ export function chooseWorker<W extends WorkerLoad>(
       if (busy >= (async ? ASYNC_CALLS_PER_WORKER : PLAIN_CALLS_PER_WORKER)) continue;
       // A worker whose event loop is blocked would leave the call waiting behind it.
       if (heartbeats.silenceMs(worker.slot) > BLOCKED_AFTER_MS) continue;
-      if (keepsUp(worker, now)) return worker;
+      if (!async && keepsUp(worker, now)) return worker;
     }
     if (!best || busy < best.calls.size) best = worker;
     if (busy === 0) break;
