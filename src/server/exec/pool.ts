@@ -107,8 +107,8 @@ interface PoolWorker extends BootedWorker, WorkerLoad {
   /** The claim slots holding no call. */
   freeSlots: number[];
   /**
-   * The calls sent to wait there, oldest first, for the take-back timer. A call that started,
-   * was answered or was taken back stays in it until the timer reads past it.
+   * The calls sent to wait there, oldest first, for the take-back timer and chooseWorker. A call
+   * that started, was answered or was taken back stays in it until either reads past it.
    */
   waiting: PendingCall[];
   /** Set while calls wait there: fires when the oldest has waited TAKE_BACK_MS. */
