@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, serverUrl, type CliRun } from '../helpers/cli.js';
-import { BUSINESS, makeWorkspace } from '../helpers/server.js';
+import { ADMIN, BUSINESS, makeWorkspace } from '../helpers/server.js';
 
 const MODULE = `import { apiFunction } from 'api-deploy';
 import { threadId } from 'node:worker_threads';
@@ -30,6 +30,13 @@ describe('slow calls made together (2 workers)', () => {
   });
 
   it('run side by side, one in each worker: the second is not left behind the first', async () => {
+    // The second worker joins shortly after the first serves.
+    await expect
+      .poll(async () => {
+        const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+        return /^api_deploy_workers (\d+)$/m.exec(await response.text())?.[1];
+      })
+      .toBe('2');
     expect(new Set(await together(url, 2, 400)).size).toBe(2);
   });
 });
