@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { Layout } from '../../src/renderer/src/layout.js';
+import { FakeEventStream } from './helpers/fake-api.js';
 import { status } from './helpers/fixtures.js';
 import { renderView, setupPanelTest } from './helpers/render.js';
 
@@ -31,5 +32,30 @@ describe('the sidebar', () => {
       expect(link.querySelector('.nav-label')?.textContent).toBe(label);
     }
     await screen.findByRole('heading', { name: 'Tokens' });
+  });
+});
+
+describe('the connection in the sidebar', () => {
+  it('says Live while the event stream is up, Server unreachable once it ends, and Live when it is back', async () => {
+    test.api.ok('GET', '/api/status', status());
+    test.api.ok('GET', '/api/tokens', { tokens: [] });
+    let up = true;
+    const events = new FakeEventStream();
+    test.api.on('GET', '/api/events', (call) => {
+      if (!up) throw new TypeError('Failed to fetch');
+      return events.route(call);
+    });
+    renderView(test, <Layout />, { path: '/tokens' });
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    await waitFor(() => expect(nav.textContent).toContain('Live'));
+
+    // The server stops: its stream ends, and connecting again fails.
+    up = false;
+    events.end();
+    await waitFor(() => expect(nav.textContent).toContain('Server unreachable'));
+    expect(nav.textContent).not.toContain('Connecting');
+
+    up = true; // tried again after at most 2 s
+    await waitFor(() => expect(nav.textContent).toContain('Live'), { timeout: 5000 });
   });
 });

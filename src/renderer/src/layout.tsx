@@ -17,8 +17,23 @@ import { TokensView } from './views/tokens.js';
 // Monaco is most of the panel's weight: it loads with the editor view only, in its own chunk.
 const EditorView = lazy(() => import('./views/editor.js').then((module) => ({ default: module.EditorView })));
 
+/** The sidebar's word on the connection: lost (and being tried again), live, or connecting. */
+function ConnectionState({ lost, live, url }: { lost: boolean; live: boolean; url: string | undefined }) {
+  return (
+    <>
+      <span className={`dot ${lost ? 'bad' : live ? 'good' : 'wait'}`} aria-hidden />
+      <span
+        className="small nav-label"
+        title={lost ? `${url ?? 'The server'} does not answer; trying again` : url}
+      >
+        {lost ? 'Server unreachable' : live ? 'Live' : 'Connecting…'}
+      </span>
+    </>
+  );
+}
+
 export function Layout({ onLogout }: { onLogout?: () => void }) {
-  const live = useRuntimeEvents();
+  const connection = useRuntimeEvents();
   const [location] = useLocation();
   const status = useStatus();
   const current = (href: string) => (href === '/' ? location === '/' : location.startsWith(href));
@@ -41,10 +56,11 @@ export function Layout({ onLogout }: { onLogout?: () => void }) {
           ))}
         </ul>
         <div className="sidebar-foot">
-          <span className={`dot ${status.isError ? 'bad' : live ? 'good' : 'wait'}`} aria-hidden />
-          <span className="small nav-label" title={status.data?.url}>
-            {status.isError ? 'Server unreachable' : live ? 'Live' : 'Connecting…'}
-          </span>
+          <ConnectionState
+            lost={connection === 'lost' || status.isError}
+            live={connection === 'live'}
+            url={status.data?.url}
+          />
           {onLogout && (
             <button
               type="button"

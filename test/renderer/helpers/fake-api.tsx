@@ -88,6 +88,12 @@ export class FakeEventStream {
     return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
   };
 
+  /** Ends every open connection, as a server that stops does. */
+  end(): void {
+    for (const stream of this.open) stream.close();
+    this.open.clear();
+  }
+
   /** Sends an event to every open connection. */
   send(event: string, data: unknown): void {
     const chunk = new TextEncoder().encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);

@@ -254,14 +254,18 @@ const STALE_ON: Record<keyof RuntimeEventMap, QueryKey[]> = {
   tokensChanged: [keys.tokens],
 };
 
+/** The panel's live connection to the runtime: not tried yet, up, or down (being tried again). */
+export type Connection = 'connecting' | 'live' | 'lost';
+
 /**
  * Follows `/api/events` for the whole panel: every registry, config or token change refreshes
- * the views showing it. Answers whether the live connection is up.
+ * the views showing it. Answers the state of that live connection: once an attempt has failed or
+ * the stream has ended (the server stopped, the network went), it is `lost` until it is up again.
  */
-export function useRuntimeEvents(): boolean {
+export function useRuntimeEvents(): Connection {
   const session = useSession();
   const client = useQueryClient();
-  const [connected, setConnected] = useState(false);
+  const [connection, setConnection] = useState<Connection>('connecting');
   useEffect(() => {
     const abort = new AbortController();
     void followStream(
@@ -274,11 +278,11 @@ export function useRuntimeEvents(): boolean {
             void client.invalidateQueries({ queryKey: key });
           }
         },
-        onConnected: setConnected,
+        onConnected: (up) => setConnection(up ? 'live' : 'lost'),
       },
       abort.signal,
     );
     return () => abort.abort();
   }, [session, client]);
-  return connected;
+  return connection;
 }
