@@ -12,12 +12,12 @@ export const ASYNC_CALLS_PER_WORKER = 64;
 export const PLAIN_CALLS_PER_WORKER = 64;
 /**
  * A busy worker that has started every call sent to wait in it within this long takes more
- * plain calls, before an idle one does: a load of quick calls goes to as few workers as keep up with
- * it. Spread over every worker, the same calls cost the process more CPU (more messages each
- * way, more threads woken, each with cold caches): 2-4 µs a request with two workers against
- * one on a 2-core machine (bench/PROFILE.md). Behind a slow call, calls stop starting: after
- * this long the next ones go elsewhere, and those waiting are taken back (the pool's
- * TAKE_BACK_MS).
+ * plain calls, before an idle one does: a load of quick calls goes to as few workers as keep
+ * up with it. Spread over every worker, the same calls cost the process more CPU (more
+ * messages each way, more threads woken, each with cold caches): 2-4 µs a request with two
+ * workers against one on a 2-core machine (bench/PROFILE.md). Behind a slow call, calls stop
+ * starting: after this long the next ones go elsewhere, and those waiting are taken back (the
+ * pool's TAKE_BACK_MS).
  */
 export const PACK_MS = 2;
 
